@@ -1,0 +1,72 @@
+#pragma once
+
+// The storage interface of the projections and the API. Implementations:
+// pg_store (libpqxx, the real one) and memory_store (unit tests only).
+// Every call is blocking: actors call it from detached actors only.
+
+#include "switchboard/db/errors.hpp"
+#include "switchboard/db/records.hpp"
+
+#include <caf/expected.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sb::db {
+
+class store {
+public:
+  virtual ~store() = default;
+
+  // -- projection side ------------------------------------------------------
+
+  /// The stored checkpoint, or position 0 and no epochs if none yet.
+  virtual caf::expected<checkpoint> load_checkpoint(const std::string& name) = 0;
+
+  /// The rows of those sessions that exist (any order).
+  virtual caf::expected<std::vector<session_record>>
+  load_sessions(const std::vector<std::string>& ids) = 0;
+
+  /// The last turn of each of those sessions that has one.
+  virtual caf::expected<std::vector<turn_record>>
+  load_last_turns(const std::vector<std::string>& session_ids) = 0;
+
+  /// Upserts the batch's rows and moves the checkpoint, atomically. Fails
+  /// with db_errc::checkpoint_conflict, writing nothing, if the stored
+  /// checkpoint position is not batch.previous.position.
+  virtual caf::expected<void> commit(const projection_batch& batch) = 0;
+
+  // -- API side -------------------------------------------------------------
+
+  virtual caf::expected<std::optional<session_record>>
+  find_session(const std::string& tenant_id, const std::string& id) = 0;
+
+  /// The session's turns in turn order.
+  virtual caf::expected<std::vector<turn_record>>
+  transcript(const std::string& tenant_id, const std::string& id) = 0;
+
+  // -- tenants and keys -----------------------------------------------------
+
+  /// Creates the tenant if missing; true if it was created now.
+  virtual caf::expected<bool> ensure_tenant(const std::string& tenant_id) = 0;
+
+  /// Creates a key and returns it in plain text (stored hashed only).
+  virtual caf::expected<std::string>
+  create_api_key(const std::string& tenant_id, const std::string& role) = 0;
+
+  /// The owner of a plain key, or nullopt if no such key.
+  virtual caf::expected<std::optional<principal>>
+  authenticate(const std::string& plain_key) = 0;
+
+  /// Revokes the key with this prefix; true if a live key was revoked now.
+  /// Added after the first version of this interface: the default answers
+  /// db_errc::invalid_argument; pg_store and memory_store implement it.
+  virtual caf::expected<bool> revoke_api_key(const std::string& key_prefix) {
+    return make_error(db_errc::invalid_argument,
+                      "revoke_api_key: not supported by this store ("
+                        + key_prefix + ")");
+  }
+};
+
+} // namespace sb::db

@@ -1,0 +1,58 @@
+#pragma once
+
+// The durable consumer of one SB_SIGNALS partition, owned by one node at a
+// time. Messages stay in the stream until acknowledged; a new owner
+// recreates the consumer so that whatever the previous one left
+// unacknowledged is delivered again at once (docs/adr/0002).
+
+#include "switchboard/events/jetstream.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct __natsSubscription;
+struct __natsMsg;
+
+namespace sb {
+
+/// One delivered SB_SIGNALS message; ack() removes it from the stream.
+class signal_delivery {
+public:
+  signal_delivery() = default;
+  explicit signal_delivery(__natsMsg* msg);
+
+  [[nodiscard]] std::uint64_t stream_seq() const noexcept { return seq_; }
+  [[nodiscard]] std::uint64_t delivered() const noexcept { return count_; }
+  [[nodiscard]] std::string_view data() const noexcept;
+  bool ack() const;
+
+private:
+  std::shared_ptr<__natsMsg> msg_;
+  std::uint64_t seq_ = 0;
+  std::uint64_t count_ = 0;
+};
+
+class partition_consumer {
+public:
+  /// Deletes any previous consumer of the partition and creates a fresh one.
+  static std::unique_ptr<partition_consumer>
+  open(jetstream& js, std::uint32_t partition, std::string& error);
+  ~partition_consumer();
+  partition_consumer(const partition_consumer&) = delete;
+  partition_consumer& operator=(const partition_consumer&) = delete;
+
+  bool fetch(std::vector<signal_delivery>& out, int max,
+             std::int64_t timeout_ms, std::string& error);
+
+  [[nodiscard]] std::uint32_t partition() const noexcept { return partition_; }
+
+private:
+  partition_consumer() = default;
+  __natsSubscription* sub_ = nullptr;
+  std::uint32_t partition_ = 0;
+};
+
+} // namespace sb

@@ -1,0 +1,56 @@
+#pragma once
+
+// Real servers for integration tests: a nats-server with JetStream and a
+// PostgreSQL 15 cluster, each started on a free loopback port in a fresh
+// temporary directory and stopped (and removed) by the destructor.
+
+#include <string>
+
+namespace sb::test {
+
+/// A free TCP port on 127.0.0.1 (bound and released).
+[[nodiscard]] int free_port();
+
+class nats_server {
+public:
+  /// Starts nats-server -js on a free port with its store in a temp dir;
+  /// waits until it accepts connections. Throws std::runtime_error on failure.
+  nats_server();
+  ~nats_server();
+  nats_server(const nats_server&) = delete;
+  nats_server& operator=(const nats_server&) = delete;
+
+  /// e.g. "nats://127.0.0.1:4222"
+  [[nodiscard]] const std::string& url() const { return url_; }
+
+private:
+  std::string dir_;
+  std::string url_;
+  int pid_ = -1;
+};
+
+class postgres_server {
+public:
+  /// initdb (as an unprivileged OS user when running as root) in a temp dir,
+  /// starts postgres on a free port, creates database "switchboard", waits
+  /// until it accepts connections. Throws std::runtime_error on failure.
+  postgres_server();
+  ~postgres_server();
+  postgres_server(const postgres_server&) = delete;
+  postgres_server& operator=(const postgres_server&) = delete;
+
+  /// libpq URL, e.g. "postgresql://switchboard@127.0.0.1:5433/switchboard"
+  [[nodiscard]] const std::string& url() const { return url_; }
+
+  /// A URL for a brand-new empty database on this server (CREATE DATABASE),
+  /// so tests can share one server but not their data.
+  [[nodiscard]] std::string fresh_database(const std::string& name);
+
+private:
+  std::string dir_;
+  std::string url_;
+  int port_ = 0;
+  int pid_ = -1;
+};
+
+} // namespace sb::test
