@@ -1,5 +1,6 @@
 #include "switchboard/db/errors.hpp"
 
+#include <caf/make_message.hpp>
 #include <caf/message.hpp>
 
 namespace sb::db {

@@ -1,0 +1,271 @@
+#include "pg_rows.hpp"
+
+#include "pg_util.hpp"
+
+#include <pqxx/field>
+
+#include <cstdint>
+#include <type_traits>
+
+namespace sb::db::detail {
+
+namespace {
+
+/// How a record field is stored.
+enum class kind {
+  plain,         ///< as is
+  time,          ///< µs <-> timestamptz; 0 is the epoch
+  optional_time, ///< µs <-> timestamptz; 0 is NULL
+  latency,       ///< negative <-> NULL, read back as -1
+};
+
+template <class Record>
+struct column {
+  const char* name; ///< the SQL column, also the record field's name
+  const char* type; ///< its SQL type
+  kind how;
+  void (*put)(array_literal&, const Record&, kind);
+  void (*get)(const pqxx::field&, Record&);
+};
+
+template <class T>
+struct member_traits;
+
+template <class Record, class Field>
+struct member_traits<Field Record::*> {
+  using record = Record;
+  using field = Field;
+};
+
+template <class T>
+constexpr const char* sql_type() {
+  if constexpr (std::is_same_v<T, std::string>)
+    return "text";
+  else if constexpr (std::is_same_v<T, bool>)
+    return "boolean";
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return "integer";
+  else if constexpr (std::is_same_v<T, double>)
+    return "double precision";
+  else
+    return "bigint"; // std::int64_t, std::uint64_t
+}
+
+template <class T>
+void put_value(array_literal& out, const T& value, kind how) {
+  if constexpr (std::is_same_v<T, std::string>)
+    out.add(std::string_view{value});
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
+    out.add(static_cast<std::int64_t>(value)); // bit pattern round-trips
+  else if constexpr (std::is_same_v<T, double>)
+    if (how == kind::latency && value < 0)
+      out.add_null();
+    else
+      out.add(value);
+  else
+    out.add(value);
+}
+
+template <class T>
+T get_value(const pqxx::field& field) {
+  if constexpr (std::is_same_v<T, std::uint64_t>)
+    return static_cast<std::uint64_t>(field.as<std::int64_t>());
+  else
+    return field.as<T>();
+}
+
+/// The column `name` of the record field `Member`.
+template <auto Member>
+auto col(const char* name, kind how = kind::plain) {
+  using traits = member_traits<decltype(Member)>;
+  using record = typename traits::record;
+  using field = typename traits::field;
+  return column<record>{
+    name, sql_type<field>(), how,
+    [](array_literal& out, const record& row, kind k) {
+      put_value(out, row.*Member, k);
+    },
+    [](const pqxx::field& in, record& row) {
+      row.*Member = get_value<field>(in);
+    }};
+}
+
+using sr = session_record;
+
+const std::vector<column<sr>>& session_columns() {
+  static const std::vector<column<sr>> all{
+    col<&sr::id>("id"),
+    col<&sr::tenant_id>("tenant_id"),
+    col<&sr::agent_id>("agent_id"),
+    col<&sr::status>("status"),
+    col<&sr::end_reason>("end_reason"),
+    col<&sr::direction>("direction"),
+    col<&sr::provider>("provider"),
+    col<&sr::campaign>("campaign"),
+    col<&sr::language>("language"),
+    col<&sr::started_at>("started_at", kind::time),
+    col<&sr::answered_at>("answered_at", kind::optional_time),
+    col<&sr::ended_at>("ended_at", kind::optional_time),
+    col<&sr::duration_ms>("duration_ms"),
+    col<&sr::turn_count>("turn_count"),
+    col<&sr::first_user_text>("first_user_text"),
+    col<&sr::first_agent_text>("first_agent_text"),
+    col<&sr::interruptions>("interruptions"),
+    col<&sr::error_count>("error_count"),
+    col<&sr::llm_prompt_tokens>("llm_prompt_tokens"),
+    col<&sr::llm_completion_tokens>("llm_completion_tokens"),
+    col<&sr::tts_characters>("tts_characters"),
+    col<&sr::stt_seconds>("stt_seconds"),
+    col<&sr::user_to_bot_ms_sum>("user_to_bot_ms_sum"),
+    col<&sr::user_to_bot_count>("user_to_bot_count"),
+    col<&sr::last_seq>("last_seq"),
+  };
+  return all;
+}
+
+using tr = turn_record;
+
+const std::vector<column<tr>>& turn_columns() {
+  static const std::vector<column<tr>> all{
+    col<&tr::session_id>("session_id"),
+    col<&tr::tenant_id>("tenant_id"),
+    col<&tr::session_started_at>("session_started_at", kind::time),
+    col<&tr::turn>("turn"),
+    col<&tr::speaker>("speaker"),
+    col<&tr::text>("text"),
+    col<&tr::started_at>("started_at", kind::optional_time),
+    col<&tr::ended_at>("ended_at", kind::optional_time),
+    col<&tr::interrupted>("interrupted"),
+    col<&tr::user_to_bot_ms>("user_to_bot_ms", kind::latency),
+    col<&tr::llm_ttfb_ms>("llm_ttfb_ms", kind::latency),
+    col<&tr::tts_ttfb_ms>("tts_ttfb_ms", kind::latency),
+  };
+  return all;
+}
+
+template <class Record>
+std::string select_list(const std::vector<column<Record>>& columns) {
+  std::string out;
+  for (const auto& c : columns) {
+    if (!out.empty())
+      out += ", ";
+    std::string name = c.name;
+    switch (c.how) {
+      case kind::plain: out += name; break;
+      case kind::time: out += "sb_ts_to_us(" + name + ")"; break;
+      case kind::optional_time:
+        out += "coalesce(sb_ts_to_us(" + name + "), 0)";
+        break;
+      case kind::latency: out += "coalesce(" + name + ", -1)"; break;
+    }
+  }
+  return out;
+}
+
+template <class Record>
+Record read(const std::vector<column<Record>>& columns, const pqxx::row& row) {
+  Record result;
+  for (size_t i = 0; i < columns.size(); ++i)
+    columns[i].get(row[static_cast<pqxx::row::size_type>(i)], result);
+  return result;
+}
+
+/// `touch`: an extra column set to now() on insert and update.
+template <class Record>
+std::string upsert_sql(const std::string& table,
+                       const std::vector<column<Record>>& columns,
+                       const std::vector<std::string>& key,
+                       const char* touch) {
+  std::string names, exprs, arrays, updates, key_list;
+  int param = 0;
+  for (const auto& c : columns) {
+    std::string name = c.name;
+    auto sep = param == 0 ? "" : ", ";
+    names += sep + name;
+    arrays += sep + ("$" + std::to_string(++param)) + "::" + c.type + "[]";
+    switch (c.how) {
+      case kind::time: exprs += sep + ("sb_us_to_ts(u." + name + ")"); break;
+      case kind::optional_time:
+        exprs += sep + ("sb_us_to_ts(nullif(u." + name + ", 0))");
+        break;
+      default: exprs += sep + ("u." + name);
+    }
+    bool is_key = false;
+    for (const auto& k : key)
+      is_key = is_key || k == name;
+    if (!is_key)
+      updates += (updates.empty() ? "" : ", ") + name + " = excluded."
+                 + name;
+  }
+  for (const auto& k : key)
+    key_list += (key_list.empty() ? "" : ", ") + k;
+  std::string insert_names = names, insert_exprs = exprs;
+  if (touch != nullptr) {
+    insert_names += std::string{", "} + touch;
+    insert_exprs += ", now()";
+    updates += std::string{", "} + touch + " = excluded." + touch;
+  }
+  return "insert into " + table + " (" + insert_names + ") select "
+         + insert_exprs + " from unnest(" + arrays + ") as u(" + names
+         + ") on conflict (" + key_list + ") do update set " + updates;
+}
+
+template <class Record>
+std::vector<std::string> params(const std::vector<column<Record>>& columns,
+                                const std::vector<const Record*>& rows) {
+  std::vector<std::string> result;
+  result.reserve(columns.size());
+  for (const auto& c : columns) {
+    array_literal array;
+    for (const auto* row : rows)
+      c.put(array, *row, c.how);
+    result.emplace_back(array.str());
+  }
+  return result;
+}
+
+} // namespace
+
+const std::string& session_select_list() {
+  static const auto sql = select_list(session_columns());
+  return sql;
+}
+
+session_record read_session(const pqxx::row& row) {
+  return read(session_columns(), row);
+}
+
+const std::string& turn_select_list() {
+  static const auto sql = select_list(turn_columns());
+  return sql;
+}
+
+turn_record read_turn(const pqxx::row& row) {
+  return read(turn_columns(), row);
+}
+
+const std::string& upsert_sessions_sql() {
+  static const auto sql = upsert_sql("sessions", session_columns(),
+                                     {"started_at", "id"}, "updated_at");
+  return sql;
+}
+
+std::vector<std::string>
+session_params(const std::vector<const session_record*>& rows) {
+  return params(session_columns(), rows);
+}
+
+const std::string& upsert_turns_sql() {
+  static const auto sql = upsert_sql("turns", turn_columns(),
+                                     {"session_started_at", "session_id",
+                                      "turn"},
+                                     nullptr);
+  return sql;
+}
+
+std::vector<std::string>
+turn_params(const std::vector<const turn_record*>& rows) {
+  return params(turn_columns(), rows);
+}
+
+} // namespace sb::db::detail

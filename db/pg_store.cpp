@@ -1,0 +1,295 @@
+#include "switchboard/db/pg_store.hpp"
+
+#include "pg_rows.hpp"
+#include "pg_util.hpp"
+#include "switchboard/db/api_keys.hpp"
+
+#include <pqxx/except>
+#include <pqxx/nontransaction>
+#include <pqxx/result>
+
+#include <spdlog/spdlog.h>
+
+namespace sb::db {
+
+namespace {
+
+/// `ids` as a text[] literal; throws std::invalid_argument on NUL bytes.
+std::string text_array(const std::vector<std::string>& ids) {
+  detail::array_literal array;
+  for (const auto& id : ids)
+    array.add(std::string_view{id});
+  return array.str();
+}
+
+constexpr int key_attempts = 5;
+
+} // namespace
+
+pg_store::pg_store(std::string url) : url_(std::move(url)) {
+  // nop
+}
+
+pg_store::~pg_store() = default;
+
+caf::expected<std::unique_ptr<pg_store>> pg_store::connect(std::string url) {
+  std::unique_ptr<pg_store> result{new pg_store(std::move(url))};
+  if (auto err = result->open())
+    return err;
+  return result;
+}
+
+caf::error pg_store::open() {
+  try {
+    conn_ = detail::open_connection(url_);
+    conn_->prepare("sb_upsert_sessions", detail::upsert_sessions_sql());
+    conn_->prepare("sb_upsert_turns", detail::upsert_turns_sql());
+    return caf::none;
+  } catch (...) {
+    conn_.reset();
+    return detail::translate_current_exception("pg_store: connect",
+                                               db_errc::unavailable);
+  }
+}
+
+caf::error pg_store::run(std::string_view what, const body& fn) {
+  if (!conn_) {
+    if (auto err = open())
+      return err;
+    spdlog::info("[db] pg_store: reconnected");
+  }
+  try {
+    return fn(*conn_);
+  } catch (...) {
+    partitions_.clear();
+    auto err = detail::translate_current_exception(what,
+                                                   db_errc::query_failed);
+    if (detail::current_exception_is_disconnect() || !conn_->is_open()) {
+      conn_.reset();
+      if (err.code() != static_cast<std::uint8_t>(db_errc::unavailable))
+        err = make_error(db_errc::unavailable, describe(err));
+      spdlog::warn("[db] pg_store: connection lost: {}", describe(err));
+    }
+    return err;
+  }
+}
+
+int pg_store::backend_pid() const {
+  return conn_ ? conn_->backendpid() : 0;
+}
+
+caf::expected<checkpoint> pg_store::load_checkpoint(const std::string& name) {
+  checkpoint result;
+  result.projection = name;
+  auto err = run("load_checkpoint", [&](pqxx::connection& conn) {
+    detail::check_no_nul(name);
+    pqxx::nontransaction tx{conn};
+    auto rows = tx.exec_params(
+      "select p.position, e.key, e.value from projection_checkpoints p "
+      "left join lateral jsonb_each_text(p.epochs) e on true "
+      "where p.projection = $1",
+      name);
+    for (const auto& row : rows) {
+      result.position = row[0].as<std::uint64_t>();
+      if (!row[1].is_null())
+        result.epochs[row[1].as<std::uint32_t>()]
+          = row[2].as<std::uint64_t>();
+    }
+    return caf::error{};
+  });
+  if (err)
+    return err;
+  return result;
+}
+
+caf::expected<std::vector<session_record>>
+pg_store::load_sessions(const std::vector<std::string>& ids) {
+  std::vector<session_record> result;
+  if (ids.empty())
+    return result;
+  auto err = run("load_sessions", [&](pqxx::connection& conn) {
+    auto arg = text_array(ids);
+    pqxx::nontransaction tx{conn};
+    auto rows = tx.exec_params("select " + detail::session_select_list()
+                                 + " from sessions where id = any($1::text[])",
+                               arg);
+    result.reserve(rows.size());
+    for (const auto& row : rows)
+      result.push_back(detail::read_session(row));
+    return caf::error{};
+  });
+  if (err)
+    return err;
+  return result;
+}
+
+caf::expected<std::vector<turn_record>>
+pg_store::load_last_turns(const std::vector<std::string>& session_ids) {
+  std::vector<turn_record> result;
+  if (session_ids.empty())
+    return result;
+  auto err = run("load_last_turns", [&](pqxx::connection& conn) {
+    auto arg = text_array(session_ids);
+    pqxx::nontransaction tx{conn};
+    auto rows = tx.exec_params(
+      "select distinct on (session_id) " + detail::turn_select_list()
+        + " from turns where session_id = any($1::text[]) "
+          "order by session_id, turn desc, session_started_at desc",
+      arg);
+    result.reserve(rows.size());
+    for (const auto& row : rows)
+      result.push_back(detail::read_turn(row));
+    return caf::error{};
+  });
+  if (err)
+    return err;
+  return result;
+}
+
+caf::expected<void> pg_store::commit(const projection_batch& batch) {
+  std::vector<std::string> created;
+  auto err = run("commit", [&](pqxx::connection& conn) {
+    return commit_in(conn, batch, created);
+  });
+  if (err)
+    return err;
+  partitions_.insert(created.begin(), created.end());
+  return {};
+}
+
+caf::expected<std::optional<session_record>>
+pg_store::find_session(const std::string& tenant_id, const std::string& id) {
+  std::optional<session_record> result;
+  auto err = run("find_session", [&](pqxx::connection& conn) {
+    detail::check_no_nul(tenant_id);
+    detail::check_no_nul(id);
+    pqxx::nontransaction tx{conn};
+    auto rows = tx.exec_params("select " + detail::session_select_list()
+                                 + " from sessions where tenant_id = $1 "
+                                   "and id = $2 order by started_at desc "
+                                   "limit 1",
+                               tenant_id, id);
+    if (!rows.empty())
+      result = detail::read_session(rows[0]);
+    return caf::error{};
+  });
+  if (err)
+    return err;
+  return result;
+}
+
+caf::expected<std::vector<turn_record>>
+pg_store::transcript(const std::string& tenant_id, const std::string& id) {
+  std::vector<turn_record> result;
+  auto err = run("transcript", [&](pqxx::connection& conn) {
+    detail::check_no_nul(tenant_id);
+    detail::check_no_nul(id);
+    pqxx::nontransaction tx{conn};
+    auto rows = tx.exec_params("select " + detail::turn_select_list()
+                                 + " from turns where tenant_id = $1 and "
+                                   "session_id = $2 "
+                                   "order by turn, session_started_at",
+                               tenant_id, id);
+    result.reserve(rows.size());
+    for (const auto& row : rows)
+      result.push_back(detail::read_turn(row));
+    return caf::error{};
+  });
+  if (err)
+    return err;
+  return result;
+}
+
+caf::expected<bool> pg_store::ensure_tenant(const std::string& tenant_id) {
+  if (tenant_id.empty())
+    return make_error(db_errc::invalid_argument,
+                      "ensure_tenant: invalid tenant id");
+  bool created = false;
+  auto err = run("ensure_tenant", [&](pqxx::connection& conn) {
+    detail::check_no_nul(tenant_id);
+    pqxx::nontransaction tx{conn};
+    auto res = tx.exec_params(
+      "insert into tenants (id) values ($1) on conflict do nothing",
+      tenant_id);
+    created = res.affected_rows() == 1;
+    return caf::error{};
+  });
+  if (err)
+    return err;
+  return created;
+}
+
+caf::expected<std::string>
+pg_store::create_api_key(const std::string& tenant_id,
+                         const std::string& role) {
+  if (!valid_role(role))
+    return make_error(db_errc::invalid_argument,
+                      "create_api_key: role must be admin or viewer");
+  std::string plain;
+  auto err = run("create_api_key", [&](pqxx::connection& conn) {
+    detail::check_no_nul(tenant_id);
+    for (int attempt = 0; attempt < key_attempts; ++attempt) {
+      auto key = generate_api_key();
+      if (!key)
+        return std::move(key.error());
+      try {
+        pqxx::nontransaction tx{conn};
+        tx.exec_params("insert into api_keys (prefix, hash, tenant_id, role) "
+                       "values ($1, $2, $3, $4)",
+                       key->prefix, key->hash, tenant_id, role);
+        plain = std::move(key->plain);
+        return caf::error{};
+      } catch (const pqxx::foreign_key_violation&) {
+        return make_error(db_errc::invalid_argument,
+                          "create_api_key: no tenant " + tenant_id);
+      } catch (const pqxx::unique_violation&) {
+        continue; // a prefix collision: draw again
+      }
+    }
+    return make_error(db_errc::query_failed,
+                      "create_api_key: no free prefix found");
+  });
+  if (err)
+    return err;
+  return plain;
+}
+
+caf::expected<std::optional<principal>>
+pg_store::authenticate(const std::string& plain_key) {
+  std::optional<principal> result;
+  auto prefix = parse_api_key_prefix(plain_key);
+  if (!prefix)
+    return result;
+  auto err = run("authenticate", [&](pqxx::connection& conn) {
+    pqxx::nontransaction tx{conn};
+    auto rows = tx.exec_params("select hash, tenant_id, role from api_keys "
+                               "where prefix = $1 and revoked_at is null",
+                               *prefix);
+    if (!rows.empty()
+        && api_key_matches(plain_key, rows[0][0].as<std::string>()))
+      result = principal{rows[0][1].as<std::string>(),
+                         rows[0][2].as<std::string>(), *prefix};
+    return caf::error{};
+  });
+  if (err)
+    return err;
+  return result;
+}
+
+caf::expected<bool> pg_store::revoke_api_key(const std::string& key_prefix) {
+  bool revoked = false;
+  auto err = run("revoke_api_key", [&](pqxx::connection& conn) {
+    detail::check_no_nul(key_prefix);
+    pqxx::nontransaction tx{conn};
+    auto res = tx.exec_params("update api_keys set revoked_at = now() "
+                              "where prefix = $1 and revoked_at is null",
+                              key_prefix);
+    revoked = res.affected_rows() == 1;
+    return caf::error{};
+  });
+  if (err)
+    return err;
+  return revoked;
+}
+
+} // namespace sb::db

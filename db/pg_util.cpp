@@ -1,0 +1,138 @@
+#include "pg_util.hpp"
+
+#include "switchboard/db/errors.hpp"
+
+#include <pqxx/except>
+#include <pqxx/nontransaction>
+
+#include <cmath>
+#include <charconv>
+#include <stdexcept>
+
+namespace sb::db::detail {
+
+std::unique_ptr<pqxx::connection> open_connection(const std::string& url) {
+  auto conn = std::make_unique<pqxx::connection>(url);
+  pqxx::nontransaction tx{*conn};
+  tx.exec("set client_min_messages to warning");
+  return conn;
+}
+
+namespace {
+
+/// libpq messages end in a newline and sometimes carry a second line.
+std::string one_line(std::string text) {
+  for (auto& c : text)
+    if (c == '\n')
+      c = ' ';
+  while (!text.empty() && text.back() == ' ')
+    text.pop_back();
+  return text;
+}
+
+} // namespace
+
+caf::error translate_current_exception(std::string_view context,
+                                       db_errc otherwise) {
+  auto msg = std::string{context};
+  msg += ": ";
+  try {
+    throw;
+  } catch (const pqxx::broken_connection& e) {
+    return make_error(db_errc::unavailable, msg + one_line(e.what()));
+  } catch (const pqxx::in_doubt_error& e) {
+    return make_error(db_errc::unavailable, msg + one_line(e.what()));
+  } catch (const pqxx::sql_error& e) {
+    return make_error(otherwise, msg + "[" + e.sqlstate() + "] "
+                                   + one_line(e.what()));
+  } catch (const std::invalid_argument& e) {
+    return make_error(db_errc::invalid_argument, msg + one_line(e.what()));
+  } catch (const std::exception& e) {
+    return make_error(otherwise, msg + one_line(e.what()));
+  } catch (...) {
+    return make_error(otherwise, msg + "unknown error");
+  }
+}
+
+bool current_exception_is_disconnect() {
+  try {
+    throw;
+  } catch (const pqxx::broken_connection&) {
+    return true;
+  } catch (const pqxx::in_doubt_error&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+void check_no_nul(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos)
+    throw std::invalid_argument{"text holds a NUL byte"};
+}
+
+array_literal::array_literal() : text_("{") {
+  // nop
+}
+
+void array_literal::separate() {
+  if (!empty_)
+    text_ += ',';
+  empty_ = false;
+}
+
+void array_literal::add(std::string_view text) {
+  check_no_nul(text);
+  separate();
+  text_ += '"';
+  for (auto c : text) {
+    if (c == '"' || c == '\\')
+      text_ += '\\';
+    text_ += c;
+  }
+  text_ += '"';
+}
+
+void array_literal::add(std::int64_t value) {
+  separate();
+  text_ += std::to_string(value);
+}
+
+void array_literal::add(std::int32_t value) {
+  separate();
+  text_ += std::to_string(value);
+}
+
+void array_literal::add(bool value) {
+  separate();
+  text_ += value ? 't' : 'f';
+}
+
+void array_literal::add(double value) {
+  separate();
+  if (std::isnan(value)) {
+    text_ += "NaN";
+  } else if (std::isinf(value)) {
+    text_ += value > 0 ? "Infinity" : "-Infinity";
+  } else {
+    // Shortest exact form, independent of the C locale.
+    char buf[32];
+    auto res = std::to_chars(buf, buf + sizeof(buf), value);
+    text_.append(buf, res.ptr);
+  }
+}
+
+void array_literal::add_null() {
+  separate();
+  text_ += "NULL";
+}
+
+const std::string& array_literal::str() {
+  if (!closed_) {
+    text_ += '}';
+    closed_ = true;
+  }
+  return text_;
+}
+
+} // namespace sb::db::detail

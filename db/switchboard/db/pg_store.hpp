@@ -1,0 +1,93 @@
+#pragma once
+
+// The PostgreSQL store, over ONE libpqxx connection.
+//
+// Not thread-safe: make one pg_store per thread or detached actor. Every
+// call blocks. libpqxx exceptions never escape: a lost connection answers
+// db_errc::unavailable and the next call reconnects (once per call); every
+// other failure answers db_errc::query_failed (or invalid_argument).
+// The schema must be migrated first (see migrate.hpp).
+
+#include "switchboard/db/store.hpp"
+
+#include <caf/expected.hpp>
+
+#include <pqxx/connection>
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace sb::db {
+
+class pg_store final : public store {
+public:
+  /// Connects to a libpq URL or key=value string; db_errc::unavailable if
+  /// the server cannot be reached.
+  static caf::expected<std::unique_ptr<pg_store>> connect(std::string url);
+
+  ~pg_store() override;
+
+  pg_store(const pg_store&) = delete;
+  pg_store& operator=(const pg_store&) = delete;
+
+  caf::expected<checkpoint> load_checkpoint(const std::string& name) override;
+
+  caf::expected<std::vector<session_record>>
+  load_sessions(const std::vector<std::string>& ids) override;
+
+  caf::expected<std::vector<turn_record>>
+  load_last_turns(const std::vector<std::string>& session_ids) override;
+
+  /// One transaction: lock the checkpoint row, compare, create missing daily
+  /// partitions, upsert sessions and turns set-wise (one statement each,
+  /// arrays unnested), move turns of promoted placeholder sessions, move
+  /// the checkpoint.
+  caf::expected<void> commit(const projection_batch& batch) override;
+
+  caf::expected<std::optional<session_record>>
+  find_session(const std::string& tenant_id, const std::string& id) override;
+
+  caf::expected<std::vector<turn_record>>
+  transcript(const std::string& tenant_id, const std::string& id) override;
+
+  caf::expected<bool> ensure_tenant(const std::string& tenant_id) override;
+
+  caf::expected<std::string>
+  create_api_key(const std::string& tenant_id,
+                 const std::string& role) override;
+
+  caf::expected<std::optional<principal>>
+  authenticate(const std::string& plain_key) override;
+
+  caf::expected<bool> revoke_api_key(const std::string& key_prefix) override;
+
+  /// The backend's process id, or 0 while disconnected (for tests that
+  /// terminate the backend).
+  [[nodiscard]] int backend_pid() const;
+
+private:
+  using body = std::function<caf::error(pqxx::connection&)>;
+
+  explicit pg_store(std::string url);
+
+  /// Runs `fn` on an open connection (reconnecting first if the last one
+  /// broke) and turns exceptions into errors named after `what`.
+  caf::error run(std::string_view what, const body& fn);
+
+  /// The body of commit(); fills `created` with partitions it made sure of.
+  caf::error commit_in(pqxx::connection& conn,
+                       const projection_batch& batch,
+                       std::vector<std::string>& created);
+
+  caf::error open();
+
+  std::string url_;
+  std::unique_ptr<pqxx::connection> conn_;
+  /// Partitions known to exist; cleared on any error.
+  std::set<std::string> partitions_;
+};
+
+} // namespace sb::db

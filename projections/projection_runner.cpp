@@ -1,0 +1,154 @@
+#include "switchboard/projections/projection_runner.hpp"
+
+#include "switchboard/events/codec.hpp"
+#include "switchboard/events/partitions.hpp"
+#include "switchboard/events/stream_reader.hpp"
+#include "switchboard/projections/sessions_fold.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <set>
+
+namespace sb::projections {
+
+namespace {
+
+/// "sb.evt.12" → 12.
+std::uint32_t partition_of_subject(const std::string& subject) {
+  auto dot = subject.rfind('.');
+  return static_cast<std::uint32_t>(
+    std::strtoul(subject.c_str() + dot + 1, nullptr, 10));
+}
+
+struct decoded {
+  std::uint64_t seq = 0;
+  std::uint32_t partition = 0;
+  bool ok = false;
+  event e;
+};
+
+} // namespace
+
+projection_runner::projection_runner(std::shared_ptr<jetstream> js,
+                                     std::unique_ptr<db::store> store,
+                                     runner_settings settings)
+  : js_(std::move(js)), store_(std::move(store)),
+    settings_(std::move(settings)) {
+}
+
+projection_runner::~projection_runner() {
+  stop();
+}
+
+bool projection_runner::start(std::string& error) {
+  auto cp = store_->load_checkpoint(settings_.name);
+  if (!cp) {
+    error = "projection " + settings_.name
+            + ": cannot load checkpoint: " + db::describe(cp.error());
+    return false;
+  }
+  checkpoint_ = std::move(*cp);
+  position_ = checkpoint_.position;
+  spdlog::info("projection {}: resuming after event {}", settings_.name,
+               checkpoint_.position);
+  thread_ = std::thread{[this] { run(); }};
+  return true;
+}
+
+void projection_runner::stop() {
+  stopping_ = true;
+  if (thread_.joinable())
+    thread_.join();
+}
+
+std::string projection_runner::last_error() const {
+  std::lock_guard<std::mutex> guard{error_mtx_};
+  return last_error_;
+}
+
+void projection_runner::run() {
+  std::string error;
+  while (!stopping_) {
+    error.clear();
+    if (run_batch(error))
+      continue;
+    spdlog::warn("projection {}: {}", settings_.name, error);
+    {
+      std::lock_guard<std::mutex> guard{error_mtx_};
+      last_error_ = error;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
+
+bool projection_runner::run_batch(std::string& error) {
+  // The reader lives for one pass of batches: a failure reopens it at the
+  // checkpoint, so nothing read but not committed is ever skipped.
+  auto reader = stream_reader::open(*js_, events_stream, "sb.evt.*",
+                                    checkpoint_.position + 1, error);
+  if (!reader)
+    return false;
+  std::vector<stream_message> messages;
+  while (!stopping_) {
+    messages.clear();
+    if (!reader->fetch(messages, settings_.batch_max, settings_.batch_wait_ms,
+                       error))
+      return false;
+    if (messages.empty())
+      continue;
+    std::vector<decoded> events(messages.size());
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+      auto& d = events[i];
+      d.seq = messages[i].seq;
+      d.partition = partition_of_subject(messages[i].subject);
+      std::string why;
+      d.ok = decode(messages[i].data, d.e, why);
+      if (!d.ok)
+        spdlog::error("projection {}: event {} unreadable, skipped: {}",
+                      settings_.name, d.seq, why);
+      else if (!d.e.env.call_id.empty())
+        ids.insert(d.e.env.call_id);
+    }
+    std::vector<std::string> id_list(ids.begin(), ids.end());
+    auto sessions = store_->load_sessions(id_list);
+    if (!sessions) {
+      error = "cannot load sessions: " + db::describe(sessions.error());
+      return false;
+    }
+    auto turns = store_->load_last_turns(id_list);
+    if (!turns) {
+      error = "cannot load turns: " + db::describe(turns.error());
+      return false;
+    }
+    sessions_fold fold{checkpoint_};
+    fold.load(std::move(*sessions), std::move(*turns));
+    for (auto& d : events) {
+      if (d.ok)
+        fold.apply(d.e, d.partition, d.seq);
+      else
+        fold.skip(d.seq);
+    }
+    auto batch = fold.take_batch();
+    auto committed = store_->commit(batch);
+    if (!committed) {
+      error = "cannot commit batch: " + db::describe(committed.error());
+      if (committed.error().category() == db::db_category
+          && committed.error().code()
+               == static_cast<std::uint8_t>(db::db_errc::checkpoint_conflict)) {
+        // Another instance moved on: continue from where it stands.
+        auto cp = store_->load_checkpoint(settings_.name);
+        if (cp)
+          checkpoint_ = std::move(*cp);
+      }
+      return false;
+    }
+    checkpoint_ = batch.next;
+    position_ = checkpoint_.position;
+    ++batches_;
+  }
+  return true;
+}
+
+} // namespace sb::projections

@@ -1,0 +1,59 @@
+#pragma once
+
+// The sessions projection's logic: folds events into `sessions` and `turns`
+// rows. Pure: the runner loads the rows a batch touches, applies the batch's
+// events here, and commits the touched rows with the new checkpoint.
+// Idempotent by position: an event whose seq is not above its session's
+// last_seq changes nothing; events of a fenced (older) epoch are ignored.
+
+#include "switchboard/db/records.hpp"
+#include "switchboard/events/event.hpp"
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace sb::projections {
+
+class sessions_fold {
+public:
+  /// Starts from a checkpoint (its epochs drive fencing).
+  explicit sessions_fold(db::checkpoint from);
+
+  /// Rows as stored before this batch; call before apply() for the batch's
+  /// calls. Unknown calls start as new rows.
+  void load(std::vector<db::session_record> sessions,
+            std::vector<db::turn_record> last_turns);
+
+  /// Applies one event read on `partition` at stream sequence `position`.
+  void apply(const event& e, std::uint32_t partition, std::uint64_t position);
+
+  /// Moves the position past a message that was not an event of ours.
+  void skip(std::uint64_t position);
+
+  /// The batch to commit: touched rows, the previous and next checkpoints.
+  [[nodiscard]] db::projection_batch take_batch();
+
+  [[nodiscard]] std::uint64_t position() const noexcept {
+    return next_.position;
+  }
+
+private:
+  db::session_record* session_for(const event& e);
+  db::turn_record* turn(const db::session_record& s, std::uint32_t number);
+  db::turn_record& new_turn(const db::session_record& s, std::uint32_t number,
+                            const char* speaker);
+
+  db::checkpoint previous_;
+  db::checkpoint next_;
+  std::unordered_map<std::string, db::session_record> sessions_;
+  std::set<std::string> touched_sessions_;
+  std::map<std::pair<std::string, std::int32_t>, db::turn_record> turns_;
+  std::set<std::pair<std::string, std::int32_t>> touched_turns_;
+};
+
+} // namespace sb::projections
