@@ -3,9 +3,12 @@
 #include "cli/commands.hpp"
 
 #include <spdlog/cfg/env.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 int main(int argc, char** argv) {
+  // Logs go to stderr: stdout carries results (a key, a report, JSON lines).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("switchboard"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::cfg::load_env_levels(); // SPDLOG_LEVEL=debug for more
   CLI::App app{"Switchboard: the conversation ledger for voice-AI agents"};

@@ -92,7 +92,8 @@ template <class Ar> void fields(Ar& ar, turn_completed& x, std::uint16_t) {
 
 template <class Ar> void envelope_fields(Ar& ar, envelope& e) {
   ar(e.tenant_id, e.call_id, e.seq, e.epoch, e.occurred_at, e.recorded_at,
-     e.source_position, e.source_index, e.source_hash);
+     e.source_position, e.source_index, e.source_hash, e.group_index,
+     e.group_size);
 }
 
 template <class Ar> void signal_fields(Ar& ar, signal& s) {

@@ -258,4 +258,18 @@ bool jetstream::last_sequence(const std::string& stream, std::uint64_t& seq,
   return true;
 }
 
+bool jetstream::message_count(const std::string& stream, std::uint64_t& count,
+                              std::string& error) {
+  jsStreamInfo* info = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  auto s = js_GetStreamInfo(&info, js_, stream.c_str(), nullptr, &code);
+  if (s != NATS_OK) {
+    error = "cannot read stream info of " + stream + ": " + nats_error_text(s);
+    return false;
+  }
+  count = info->State.Msgs;
+  jsStreamInfo_Destroy(info);
+  return true;
+}
+
 } // namespace sb

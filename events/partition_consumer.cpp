@@ -22,6 +22,7 @@ signal_delivery::signal_delivery(natsMsg* msg)
   if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
     seq_ = meta->Sequence.Stream;
     count_ = meta->NumDelivered;
+    pending_ = meta->NumPending;
     jsMsgMetaData_Destroy(meta);
   }
 }

@@ -6,6 +6,7 @@
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace sb::call {
@@ -115,7 +116,8 @@ call_actor::behavior_type
 call_actor_impl(call_actor::stateful_pointer<call_actor_state> self,
                 call_state initial, std::uint32_t partition,
                 std::uint64_t epoch, std::shared_ptr<event_sink> sink,
-                call_router router, call_timeouts timeouts) {
+                call_router router, call_timeouts timeouts,
+                std::shared_ptr<const partition_backlog> backlog) {
   auto& st = self->state;
   st.call = std::move(initial);
   st.partition = partition;
@@ -123,6 +125,7 @@ call_actor_impl(call_actor::stateful_pointer<call_actor_state> self,
   st.sink = std::move(sink);
   st.router = std::move(router);
   st.timeouts = timeouts;
+  st.backlog = std::move(backlog);
   st.stored_seq = st.call.seq; // a resumed call's events are stored already
   self->set_exit_handler([self](const caf::exit_msg& msg) {
     if (!self->state.settled())
@@ -168,6 +171,16 @@ call_actor_impl(call_actor::stateful_pointer<call_actor_state> self,
       if ((which == call_timer::inactivity && generation != st.activity)
           || (which == call_timer::ring_timeout && generation != st.ring_generation))
         return; // superseded by later activity
+      if (which == call_timer::inactivity && st.backlog
+          && !st.backlog->empty(st.partition)) {
+        // Signals of this partition are still queued; one may be ours. Look
+        // again soon (the end is dated at the last line, not by this clock).
+        arm(self, call_timer::inactivity,
+            std::min(st.timeouts.inactivity,
+                     caf::timespan{std::chrono::seconds(1)}),
+            st.activity);
+        return;
+      }
       auto events = process(st.call, which, st.epoch, wall_now());
       if (events.empty())
         return;

@@ -8,6 +8,7 @@
 
 #include "actors.hpp"
 #include "call/event_sink.hpp"
+#include "call/partition_backlog.hpp"
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -44,6 +45,7 @@ struct call_actor_state {
   std::shared_ptr<event_sink> sink;
   call_router router;
   call_timeouts timeouts;
+  std::shared_ptr<const partition_backlog> backlog; ///< null: not tracked
 
   std::deque<event> outbox; ///< decided, not yet stored; front in flight
   bool publishing = false;
@@ -60,12 +62,13 @@ struct call_actor_state {
 };
 
 /// Spawn with `spawn(call_actor_impl, initial_state, partition, epoch, sink,
-/// router, timeouts)`; `initial_state` is empty for a new call or rebuilt
-/// from the event log for a resumed one.
+/// router, timeouts, backlog)`; `initial_state` is empty for a new call or
+/// rebuilt from the event log for a resumed one.
 call_actor::behavior_type
 call_actor_impl(call_actor::stateful_pointer<call_actor_state> self,
                 call_state initial, std::uint32_t partition,
                 std::uint64_t epoch, std::shared_ptr<event_sink> sink,
-                call_router router, call_timeouts timeouts);
+                call_router router, call_timeouts timeouts,
+                std::shared_ptr<const partition_backlog> backlog);
 
 } // namespace sb::call

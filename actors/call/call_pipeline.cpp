@@ -1,5 +1,7 @@
 #include "call/call_pipeline.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cctype>
 
 namespace sb::call {
@@ -95,8 +97,19 @@ call_started started_by(const signal& s, const signal_context& ctx) {
   call_started started;
   started.agent_id = ctx.agent_id;
   started.provider = ctx.provider;
-  if (s.kind == signal_kind::call_answered || s.kind == signal_kind::call_queued)
-    started.direction = s.service; // neutral ingest: direction in service
+  // Provider lifecycle signals carry the call's details as a JSON object.
+  if ((s.kind == signal_kind::call_answered
+       || s.kind == signal_kind::call_queued)
+      && !s.detail.empty() && s.detail.front() == '{') {
+    auto details = nlohmann::json::parse(s.detail, nullptr, false);
+    if (details.is_object()) {
+      started.direction = details.value("direction", "");
+      started.from = details.value("from", "");
+      started.to = details.value("to", "");
+      started.campaign = details.value("campaign", "");
+      started.language = details.value("language", "");
+    }
+  }
   return started;
 }
 
@@ -335,6 +348,8 @@ std::vector<event> stamp_and_apply(call_state& st, payloads decided,
     event e;
     e.env = base;
     e.env.seq = st.seq + 1;
+    e.env.group_index = static_cast<std::uint16_t>(out.size());
+    e.env.group_size = static_cast<std::uint16_t>(decided.size());
     e.payload = std::move(payload);
     st.apply(e);
     out.push_back(std::move(e));

@@ -45,8 +45,9 @@ struct applier {
         // A new exchange: measure until the bot starts speaking again.
         st.latency = exchange_latency{};
         st.latency.user_stopped_at = at;
+        // An open user turn ends when its last speech segment does.
         if (st.turn.number != 0 && st.turn.who == speaker::user
-            && st.turn.speech_stopped_at == 0)
+            && st.turn.parts > 0)
           st.turn.speech_stopped_at = at;
       }
       return;

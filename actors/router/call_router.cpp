@@ -13,13 +13,17 @@ namespace {
 
 using self_ptr = sb::call_router::stateful_pointer<call_router_state>;
 
-call_actor spawn_call(self_ptr self, call::call_state initial) {
+call_actor spawn_call(self_ptr self, const std::string& call_id,
+                      call::call_state initial) {
   auto& st = self->state;
-  auto partition = partition_of(initial.call_id, st.partition_count);
+  initial.call_id = call_id; // a new call's state knows nothing yet
+  auto partition = partition_of(call_id, st.partition_count);
   auto epoch = st.epochs[partition];
   return self->spawn(call::call_actor_impl, std::move(initial), partition,
                      epoch, st.sink, caf::actor_cast<sb::call_router>(self),
-                     st.timeouts);
+                     st.timeouts,
+                     std::shared_ptr<const call::partition_backlog>{
+                       st.backlog});
 }
 
 /// Splits a message's signals by call, keeping their order and indexes.
@@ -54,6 +58,7 @@ bool has_amendment(const call_batch& b) {
 
 void dispatch(self_ptr self, partition_delivery& d) {
   auto& st = self->state;
+  st.backlog->dispatched(d.partition);
   auto seq = d.delivery.stream_seq();
   if (auto i = st.pending.find(seq); i != st.pending.end()) {
     i->second.delivery = std::move(d.delivery); // redelivered while pending
@@ -75,7 +80,7 @@ void dispatch(self_ptr self, partition_delivery& d) {
         initial = ended->second;
         st.ended.erase(ended);
       }
-      live = st.live.emplace(id, spawn_call(self, std::move(initial))).first;
+      live = st.live.emplace(id, spawn_call(self, id, std::move(initial))).first;
     }
     ++st.batches_sent[id];
     ++waiting;
@@ -94,9 +99,11 @@ void dispatch(self_ptr self, partition_delivery& d) {
 sb::call_router::behavior_type
 call_router_impl(sb::call_router::stateful_pointer<call_router_state> self,
                  std::shared_ptr<call::event_sink> sink,
-                 call::call_timeouts timeouts, std::uint32_t partition_count) {
+                 call::call_timeouts timeouts, std::uint32_t partition_count,
+                 std::shared_ptr<call::partition_backlog> backlog) {
   auto& st = self->state;
   st.sink = std::move(sink);
+  st.backlog = std::move(backlog);
   st.timeouts = timeouts;
   st.partition_count = partition_count;
   self->set_down_handler([self](const caf::down_msg& msg) {
@@ -115,7 +122,7 @@ call_router_impl(sb::call_router::stateful_pointer<call_router_state> self,
       }
       for (auto& live : r.live) {
         auto id = live.call_id;
-        st.live.emplace(id, spawn_call(self, std::move(live)));
+        st.live.emplace(id, spawn_call(self, id, std::move(live)));
       }
       spdlog::info("call router: partition {} epoch {}: {} live, {} ended "
                    "calls resumed",

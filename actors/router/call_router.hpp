@@ -27,6 +27,7 @@ struct call_router_state {
 
   std::shared_ptr<call::event_sink> sink;
   call::call_timeouts timeouts;
+  std::shared_ptr<call::partition_backlog> backlog;
   std::uint32_t partition_count = 0;
   std::unordered_map<std::uint32_t, std::uint64_t> epochs; ///< owned
   std::unordered_map<std::string, call_actor> live;
@@ -39,6 +40,7 @@ struct call_router_state {
 sb::call_router::behavior_type
 call_router_impl(sb::call_router::stateful_pointer<call_router_state> self,
                  std::shared_ptr<call::event_sink> sink,
-                 call::call_timeouts timeouts, std::uint32_t partition_count);
+                 call::call_timeouts timeouts, std::uint32_t partition_count,
+                 std::shared_ptr<call::partition_backlog> backlog);
 
 } // namespace sb::router

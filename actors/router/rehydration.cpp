@@ -18,7 +18,18 @@ void partition_fold::apply(const event& e) {
     ++fenced_; // written by an owner that had already lost the partition
     return;
   }
-  calls_[e.env.call_id].apply(e);
+  auto& group = open_groups_[e.env.call_id];
+  if (e.env.group_index == 0)
+    group.clear(); // a new decision; an unfinished one was decided again
+  else if (e.env.group_index != group.size())
+    return; // not the next of its group: a repeat of a part already read
+  group.push_back(e);
+  if (group.size() < e.env.group_size)
+    return;
+  auto& st = calls_[e.env.call_id];
+  for (const auto& member : group)
+    st.apply(member);
+  open_groups_.erase(e.env.call_id);
 }
 
 rehydrated_partition partition_fold::finish(std::uint64_t epoch) && {

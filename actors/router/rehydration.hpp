@@ -12,7 +12,9 @@
 namespace sb::router {
 
 /// Folds one event into `out`, honouring fencing; the pure core of
-/// rehydrate(), separate so that it can be tested without a server.
+/// rehydrate(), separate so that it can be tested without a server. A call
+/// takes a decision's events only once all of them are read: a group cut
+/// short by a crash is left out, so its signal is decided again.
 class partition_fold {
 public:
   explicit partition_fold(std::uint32_t partition) : partition_(partition) {}
@@ -29,6 +31,8 @@ private:
   std::uint64_t newest_epoch_ = 0;
   std::uint64_t fenced_ = 0;
   std::unordered_map<std::string, call::call_state> calls_;
+  /// Per call, the events of a decision not yet seen whole.
+  std::unordered_map<std::string, std::vector<event>> open_groups_;
 };
 
 /// Reads sb.evt.<partition> from the start through `marker_seq` (the new

@@ -12,8 +12,10 @@
 namespace sb::router {
 
 signal_feed::signal_feed(std::shared_ptr<jetstream> js,
-                         sb::call_router router)
-  : js_(std::move(js)), router_(std::move(router)) {
+                         sb::call_router router,
+                         std::shared_ptr<call::partition_backlog> backlog)
+  : js_(std::move(js)), router_(std::move(router)),
+    backlog_(std::move(backlog)) {
 }
 
 signal_feed::~signal_feed() {
@@ -52,6 +54,9 @@ void signal_feed::run(partition_consumer& consumer) {
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
       continue;
     }
+    backlog_->set_undelivered(partition, deliveries.empty()
+                                           ? 0
+                                           : deliveries.back().pending());
     for (auto& d : deliveries) {
       partition_delivery pd;
       pd.partition = partition;
@@ -69,6 +74,7 @@ void signal_feed::run(partition_consumer& consumer) {
       }
       pd.delivery = std::move(d);
       ++delivered_;
+      backlog_->sent_to_router(partition);
       caf::anon_send(router_, signals_atom::value, std::move(pd));
     }
   }

@@ -7,6 +7,7 @@
 // its partition.
 
 #include "actors.hpp"
+#include "call/partition_backlog.hpp"
 #include "switchboard/events/jetstream.hpp"
 
 #include <atomic>
@@ -19,7 +20,8 @@ namespace sb::router {
 
 class signal_feed {
 public:
-  signal_feed(std::shared_ptr<jetstream> js, sb::call_router router);
+  signal_feed(std::shared_ptr<jetstream> js, sb::call_router router,
+              std::shared_ptr<call::partition_backlog> backlog);
   ~signal_feed();
 
   /// Starts consuming a partition (after its calls were rehydrated).
@@ -35,6 +37,7 @@ private:
 
   std::shared_ptr<jetstream> js_;
   sb::call_router router_;
+  std::shared_ptr<call::partition_backlog> backlog_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> delivered_{0};
   std::mutex mtx_;

@@ -97,10 +97,11 @@ int run_node(const node_options& opt) {
   cfg.set("logger.console", caf::atom("none"));
   caf::actor_system sys{cfg};
   auto sink = std::make_shared<router::nats_event_sink>(js);
+  auto backlog = std::make_shared<call::partition_backlog>(opt.partitions);
   auto router = sys.spawn(router::call_router_impl,
                           std::static_pointer_cast<call::event_sink>(sink),
-                          opt.timeouts, opt.partitions);
-  router::signal_feed feed{js, router};
+                          opt.timeouts, opt.partitions, backlog);
+  router::signal_feed feed{js, router, backlog};
   router::lease_keeper leases{
     js, opt.node_id, std::chrono::milliseconds(opt.lease_ttl_ms),
     [](std::uint32_t partition, std::string why) {

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "support/process.hpp"
+
 namespace sb::test {
 
 /// A free TCP port on 127.0.0.1 (bound and released).
@@ -23,10 +25,21 @@ public:
   /// e.g. "nats://127.0.0.1:4222"
   [[nodiscard]] const std::string& url() const { return url_; }
 
+  /// The client port, the server's pid and its temp dir (store and log).
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] int pid() const { return pid_; }
+  [[nodiscard]] const std::string& dir() const { return dir_; }
+  /// The server's log so far (stdout and stderr).
+  [[nodiscard]] std::string log_tail() const { return process_.log_tail(); }
+
 private:
+  void cleanup() noexcept;
+
   std::string dir_;
   std::string url_;
   int pid_ = -1;
+  int port_ = 0;
+  child_process process_;
 };
 
 class postgres_server {
@@ -46,11 +59,22 @@ public:
   /// so tests can share one server but not their data.
   [[nodiscard]] std::string fresh_database(const std::string& name);
 
+  /// The port, the postmaster's pid and the temp dir (data/, logs).
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] int pid() const { return pid_; }
+  [[nodiscard]] const std::string& dir() const { return dir_; }
+  /// The server's log so far.
+  [[nodiscard]] std::string log_tail() const { return process_.log_tail(); }
+
 private:
+  void cleanup() noexcept;
+
   std::string dir_;
   std::string url_;
   int port_ = 0;
   int pid_ = -1;
+  std::string os_user_; // runs initdb/postgres; empty: us
+  child_process process_;
 };
 
 } // namespace sb::test

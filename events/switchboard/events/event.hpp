@@ -189,6 +189,11 @@ struct envelope {
   std::uint64_t source_position = 0; ///< SB_SIGNALS stream sequence
   std::uint32_t source_index = 0;    ///< the signal's index in that batch
   std::uint64_t source_hash = 0;     ///< content hash of the signal
+  /// This event's place among those one decision (one signal or timer)
+  /// produced: a reader that finds a group cut short by a crash leaves it
+  /// out, and the signal is decided again (docs/adr/0003).
+  std::uint16_t group_index = 0;
+  std::uint16_t group_size = 1;
 };
 
 struct event {

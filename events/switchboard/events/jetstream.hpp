@@ -65,6 +65,11 @@ public:
   bool last_sequence(const std::string& stream, std::uint64_t& seq,
                      std::string& error);
 
+  /// How many messages a stream holds now (for a work queue: not yet
+  /// acknowledged).
+  bool message_count(const std::string& stream, std::uint64_t& count,
+                     std::string& error);
+
   [[nodiscard]] __natsConnection* connection() const noexcept { return nc_; }
   [[nodiscard]] __jsCtx* context() const noexcept { return js_; }
   [[nodiscard]] __kvStore* leases() const noexcept { return leases_; }

@@ -26,6 +26,8 @@ public:
 
   [[nodiscard]] std::uint64_t stream_seq() const noexcept { return seq_; }
   [[nodiscard]] std::uint64_t delivered() const noexcept { return count_; }
+  /// Messages the consumer still had to deliver after this one.
+  [[nodiscard]] std::uint64_t pending() const noexcept { return pending_; }
   [[nodiscard]] std::string_view data() const noexcept;
   bool ack() const;
 
@@ -33,6 +35,7 @@ private:
   std::shared_ptr<__natsMsg> msg_;
   std::uint64_t seq_ = 0;
   std::uint64_t count_ = 0;
+  std::uint64_t pending_ = 0;
 };
 
 class partition_consumer {

@@ -100,6 +100,9 @@ struct fixture {
   call_router router;
   call_actor actor;
   call_timeouts timeouts;
+  /// The call runs on partition 7; tests queue signals there at will.
+  std::shared_ptr<partition_backlog> backlog
+    = std::make_shared<partition_backlog>(8);
   std::uint64_t next_stream_seq = 10;
   std::string provider = "pipecat";
 
@@ -127,7 +130,7 @@ struct fixture {
   void start(call_state initial = {}) {
     actor = sys.spawn(call_actor_impl, std::move(initial), std::uint32_t{7},
                       std::uint64_t{3}, std::shared_ptr<event_sink>{sink},
-                      router, timeouts);
+                      router, timeouts, backlog);
     sched.run();
   }
 
@@ -321,6 +324,26 @@ TEST_CASE_METHOD(fixture, "no signal for the inactivity timeout: signal lost") {
   CHECK(end.duration_ms == 2000);
   CHECK(names(sink->published).back() == "call_ended");
   CHECK(count_of<turn_completed>(sink->published) == 1);
+}
+
+TEST_CASE_METHOD(fixture,
+                 "signal lost waits while the partition has queued signals") {
+  start();
+  send({sig(signal_kind::pipeline_started, 0), user_says(2000, "hello?")});
+  backlog->set_undelivered(7, 3); // e.g. a restart's redelivered backlog
+  advance(timeouts.inactivity);
+  CHECK(ends() == 0);
+  advance(10s);
+  CHECK(ends() == 0);
+  backlog->set_undelivered(7, 0);
+  backlog->sent_to_router(7); // delivered, not yet handed out
+  advance(5s);
+  CHECK(ends() == 0);
+  backlog->dispatched(7);
+  advance(1s);
+  REQUIRE(ends() == 1);
+  // Dated by the log, not by how long the queue took.
+  CHECK(only<call_ended>(sink->published).ended_at == at_ms(2000));
 }
 
 TEST_CASE_METHOD(fixture, "a signal re-arms the inactivity timeout") {

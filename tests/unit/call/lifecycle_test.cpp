@@ -54,13 +54,20 @@ TEST_CASE("provider lifecycle: queued, ringing, answered") {
   CHECK(d.state.status == call_status::ringing);
   CHECK(d.feed(lifecycle(signal_kind::call_ringing, 1500)).empty());
 
-  auto answered = d.feed(
-    sig(signal_kind::call_answered, 5000, {}, "outbound"));
+  // The neutral ingest packs the call's details as JSON in `detail`.
+  auto answered = d.feed(sig(
+    signal_kind::call_answered, 5000, {}, {},
+    R"({"campaign":"spring","direction":"outbound","from":"+15550001",)"
+    R"("language":"de","to":"+15550002"})"));
   auto started = only<call_started>(answered);
   CHECK(answered.size() == 1);
   CHECK(started.agent_id == "agent-7");
   CHECK(started.provider == "events");
   CHECK(started.direction == "outbound");
+  CHECK(started.from == "+15550001");
+  CHECK(started.to == "+15550002");
+  CHECK(started.campaign == "spring");
+  CHECK(started.language == "de");
   CHECK(d.state.status == call_status::active);
 
   SECTION("nothing goes back to ringing or queued once active") {

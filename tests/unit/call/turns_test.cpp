@@ -140,6 +140,19 @@ TEST_CASE("a transcription while the user still speaks ends at the VAD stop") {
   CHECK(closed.ended_at == at_ms(3000));
 }
 
+TEST_CASE("a user turn of two speech segments ends at the last VAD stop") {
+  auto d = started_call();
+  d.feed(user_started(2000));
+  d.feed(user_stopped(2600));
+  d.feed(user_says(2700, "I need"));
+  d.feed(user_started(3000));
+  d.feed(user_stopped(3900));
+  d.feed(user_says(4000, "a taxi"));
+  auto closed = only<turn_completed>(d.feed(bot_says(4500, "Where to?")));
+  CHECK(closed.started_at == at_ms(2000));
+  CHECK(closed.ended_at == at_ms(3900));
+}
+
 TEST_CASE("speech edges are recorded once per change") {
   auto d = started_call();
   CHECK(names(d.feed(user_started(100))) == strings{"speech_changed"});

@@ -1,0 +1,25 @@
+#pragma once
+
+// What every handler shares: the config, the store pool, the key cache.
+// One per running server; handlers on several threads use it at once.
+
+#include "http/api_config.hpp"
+#include "http/auth_cache.hpp"
+#include "http/store_pool.hpp"
+
+namespace sb::app::http {
+
+struct api_context {
+  explicit api_context(api_config cfg)
+    : config(std::move(cfg)),
+      stores(config.stores, config.threads),
+      keys(config.auth_cache_ttl) {
+    // nop
+  }
+
+  api_config config;
+  store_pool stores;
+  auth_cache keys;
+};
+
+} // namespace sb::app::http

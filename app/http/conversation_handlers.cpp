@@ -1,0 +1,124 @@
+#include "http/conversation_handlers.hpp"
+
+#include "http/auth.hpp"
+#include "http/iso_time.hpp"
+#include "http/query.hpp"
+
+#include <optional>
+
+namespace sb::app::http {
+
+namespace {
+
+nlohmann::json string_or_null(const std::string& s) {
+  if (s.empty())
+    return nullptr;
+  return s;
+}
+
+/// Authentication and the query check (these routes take no parameters).
+std::optional<reply> admit(api_context& ctx, const request_view& req,
+                           db::principal& who) {
+  auto auth = authenticate(ctx, req.authorization);
+  if (!auth.who)
+    return std::move(auth.failure);
+  query_params params;
+  std::string error;
+  if (!parse_query(req.query, params, error))
+    return error_reply(400, "invalid_query", error);
+  if (!params.empty())
+    return error_reply(400, "unknown_parameter",
+                       "unknown query parameter '" + params.front().first
+                         + "'",
+                       {{"parameter", params.front().first}});
+  who = std::move(*auth.who);
+  return std::nullopt;
+}
+
+reply not_found(const std::string& id) {
+  return error_reply(404, "not_found", "no conversation '" + id + "'");
+}
+
+} // namespace
+
+nlohmann::json conversation_json(const db::session_record& s) {
+  return {
+    {"id", s.id},
+    {"tenant_id", s.tenant_id},
+    {"agent_id", s.agent_id},
+    {"status", s.status},
+    {"end_reason", string_or_null(s.end_reason)},
+    {"direction", string_or_null(s.direction)},
+    {"language", string_or_null(s.language)},
+    {"started_at", json_time(s.started_at)},
+    {"ended_at", json_time(s.ended_at)},
+    // Unknown until the call has ended.
+    {"duration_ms",
+     s.ended_at == 0 ? nlohmann::json{} : nlohmann::json(s.duration_ms)},
+    {"turn_count", s.turn_count},
+    {"first_user_text", string_or_null(s.first_user_text)},
+    {"first_agent_text", string_or_null(s.first_agent_text)},
+    {"interruptions", s.interruptions},
+  };
+}
+
+nlohmann::json turn_json(const db::turn_record& t) {
+  return {
+    {"turn", t.turn},
+    {"speaker", t.speaker},
+    {"text", t.text},
+    {"started_at", json_time(t.started_at)},
+    {"ended_at", json_time(t.ended_at)},
+    {"interrupted", t.interrupted},
+  };
+}
+
+reply handle_conversation(api_context& ctx, const request_view& req) {
+  db::principal who;
+  if (auto bad = admit(ctx, req, who))
+    return std::move(*bad);
+  caf::error err;
+  auto store = ctx.stores.acquire(err);
+  if (!store)
+    return store_error_reply(err);
+  auto found = store->find_session(who.tenant_id, req.id);
+  if (!found) {
+    store.observe(found.error());
+    return store_error_reply(found.error());
+  }
+  if (!*found)
+    return not_found(req.id);
+  reply r;
+  r.body = conversation_json(**found);
+  return r;
+}
+
+reply handle_transcript(api_context& ctx, const request_view& req) {
+  db::principal who;
+  if (auto bad = admit(ctx, req, who))
+    return std::move(*bad);
+  caf::error err;
+  auto store = ctx.stores.acquire(err);
+  if (!store)
+    return store_error_reply(err);
+  auto found = store->find_session(who.tenant_id, req.id);
+  if (!found) {
+    store.observe(found.error());
+    return store_error_reply(found.error());
+  }
+  if (!*found)
+    return not_found(req.id);
+  auto turns = store->transcript(who.tenant_id, req.id);
+  if (!turns) {
+    store.observe(turns.error());
+    return store_error_reply(turns.error());
+  }
+  auto items = nlohmann::json::array();
+  for (const auto& t : *turns)
+    items.push_back(turn_json(t));
+  reply r;
+  r.body = {{"items", std::move(items)}};
+  return r;
+}
+
+} // namespace sb::app::http

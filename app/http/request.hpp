@@ -1,0 +1,20 @@
+#pragma once
+
+// What a handler sees of a request: views into RESTinio's request, valid
+// for the duration of the handler call. Keeps handlers free of RESTinio.
+
+#include <string>
+#include <string_view>
+
+namespace sb::app::http {
+
+struct request_view {
+  std::string_view method;        ///< "GET", "POST", ...
+  std::string_view path;          ///< without the query
+  std::string_view query;         ///< raw, without '?'; may be empty
+  std::string_view authorization; ///< the header's value; may be empty
+  std::string_view body;          ///< the raw bytes, untouched
+  std::string id;                 ///< the {id} route parameter, decoded
+};
+
+} // namespace sb::app::http

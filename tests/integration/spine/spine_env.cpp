@@ -1,0 +1,187 @@
+#include "spine_env.hpp"
+
+#include "switchboard/events/jetstream.hpp"
+#include "switchboard/events/partitions.hpp"
+
+#include <catch2/catch.hpp>
+#include <pqxx/pqxx>
+
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <unistd.h>
+
+namespace sb::test {
+
+std::string switchboard_binary() {
+  return std::string{SB_BINARY_DIR} + "/bin/switchboard";
+}
+
+std::string read_fixture(const std::string& relative_path) {
+  auto path = std::string{SB_SOURCE_DIR} + "/tests/fixtures/" + relative_path;
+  std::ifstream in{path, std::ios::binary};
+  if (!in)
+    throw std::runtime_error("missing fixture " + path);
+  return {std::istreambuf_iterator<char>{in}, {}};
+}
+
+spine_env::spine_env(spine_options options) : options_(options) {
+  pg_url_ = pg_.fresh_database("spine");
+  char tmpl[] = "/tmp/sb-spine-XXXXXX";
+  dir_ = mkdtemp(tmpl);
+  run_cli({"migrate", "--pg", pg_url_});
+  key_ = run_cli({"keys", "create", "--pg", pg_url_, "--tenant", "default",
+                  "--role", "admin"});
+  while (!key_.empty() && (key_.back() == '\n' || key_.back() == '\r'))
+    key_.pop_back();
+  REQUIRE(key_.rfind("sb_", 0) == 0);
+}
+
+spine_env::~spine_env() {
+  node_.stop(std::chrono::seconds{5});
+  std::string cmd = "rm -rf '" + dir_ + "'";
+  if (std::system(cmd.c_str()) != 0) {
+    // best effort: a temp dir left behind is harmless
+  }
+}
+
+std::string spine_env::run_cli(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{switchboard_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto out = dir_ + "/cli-" + std::to_string(::getpid()) + ".out";
+  ::unlink(out.c_str());
+  child_process cli;
+  cli.start(argv, out);
+  auto code = cli.wait();
+  auto text = file_tail(out, 1 << 20);
+  if (code != 0)
+    throw std::runtime_error("switchboard " + args.front() + " failed: "
+                             + text);
+  // stdout and stderr share the file: the key is the line starting "sb_".
+  std::istringstream lines{text};
+  std::string line, last;
+  while (std::getline(lines, line))
+    if (line.rfind("sb_", 0) == 0)
+      last = line;
+  return last.empty() ? text : last;
+}
+
+void spine_env::start_node() {
+  node_port_ = free_port();
+  std::vector<std::string> argv{
+    switchboard_binary(),
+    "node",
+    "--nats",
+    nats_.url(),
+    "--pg",
+    pg_url_,
+    "--listen",
+    "127.0.0.1:" + std::to_string(node_port_),
+    "--node-id",
+    "node-1",
+    "--inactivity-timeout",
+    std::to_string(options_.inactivity_timeout_s),
+    "--linger",
+    std::to_string(options_.linger_s)};
+  node_.start(argv, dir_ + "/node-" + std::to_string(++node_starts_) + ".log");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!node_.is_running())
+      FAIL("node exited at start:\n" << node_.log_tail());
+    try {
+      if (http_request(node_port_, "GET", "/healthz").status == 200)
+        return;
+    } catch (const std::exception&) {
+      // not listening yet
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  FAIL("node did not become healthy:\n" << node_.log_tail());
+}
+
+void spine_env::kill_node() {
+  node_.kill(9);
+  node_.wait();
+}
+
+void spine_env::stop_node() {
+  node_.stop(std::chrono::seconds{10});
+}
+
+http_response spine_env::ingest(const std::string& body,
+                                const std::string& query) {
+  return http_request(node_port_, "POST", "/v1/ingest/pipecat?" + query, body,
+                      bearer(key_));
+}
+
+http_response spine_env::get(const std::string& target) {
+  return http_request(node_port_, "GET", target, {}, bearer(key_));
+}
+
+nlohmann::json spine_env::health() {
+  return http_request(node_port_, "GET", "/healthz").json();
+}
+
+std::uint64_t spine_env::events_head() {
+  std::string error;
+  auto js = jetstream::connect(nats_.url(), "spine-test", error);
+  REQUIRE(js);
+  std::uint64_t seq = 0;
+  REQUIRE(js->last_sequence(events_stream, seq, error));
+  return seq;
+}
+
+void spine_env::wait_until_settled(std::chrono::seconds timeout) {
+  std::string error;
+  auto js = jetstream::connect(nats_.url(), "spine-test", error);
+  REQUIRE(js);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  nlohmann::json h;
+  std::uint64_t unacked = 0, head = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    REQUIRE(js->message_count(signals_stream, unacked, error));
+    REQUIRE(js->last_sequence(events_stream, head, error));
+    h = health();
+    if (unacked == 0 && h.value("live_calls", 1) == 0
+        && h.value("projection_position", std::uint64_t{0}) >= head)
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  FAIL("not settled after " << timeout.count() << " s: " << unacked
+                            << " signal messages unacknowledged, events head "
+                            << head << ", node: " << h.dump()
+                            << "\nnode log:\n" << node_log());
+}
+
+std::string spine_env::query_value(const std::string& sql) {
+  pqxx::connection c{pg_url_};
+  pqxx::nontransaction tx{c};
+  auto r = tx.exec(sql);
+  if (r.empty() || r[0][0].is_null())
+    return {};
+  return r[0][0].c_str();
+}
+
+std::string spine_env::dump_tables() {
+  pqxx::connection c{pg_url_};
+  pqxx::nontransaction tx{c};
+  std::ostringstream out;
+  // Every column but the wall-clock one, which differs between runs.
+  for (const char* sql :
+       {"select (to_jsonb(s) - 'updated_at')::text from sessions s "
+        "order by id",
+        "select to_jsonb(t)::text from turns t order by session_id, turn"}) {
+    auto r = tx.exec(sql);
+    for (const auto& row : r) {
+      for (const auto& field : row)
+        out << (field.is_null() ? "NULL" : field.c_str()) << '|';
+      out << '\n';
+    }
+    out << "--\n";
+  }
+  return out.str();
+}
+
+} // namespace sb::test

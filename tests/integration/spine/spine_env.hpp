@@ -1,0 +1,82 @@
+#pragma once
+
+// A whole Switchboard for integration tests: a real nats-server, a real
+// PostgreSQL, and the real `switchboard node` executable, started the way
+// ops/up starts them (migrate, create a key, run a node).
+
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+#include "support/servers.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace sb::test {
+
+struct spine_options {
+  double inactivity_timeout_s = 2;
+  double linger_s = 0.5;
+};
+
+class spine_env {
+public:
+  explicit spine_env(spine_options options = {});
+  ~spine_env();
+
+  /// Starts `switchboard node` and waits until /healthz answers 200.
+  void start_node();
+  /// SIGKILL, no goodbye.
+  void kill_node();
+  /// SIGTERM and wait.
+  void stop_node();
+
+  /// POST /v1/ingest/pipecat?<query> with the admin key.
+  http_response ingest(const std::string& body, const std::string& query);
+  /// GET with the admin key.
+  http_response get(const std::string& target);
+  nlohmann::json health();
+
+  /// Waits until every stored signal became events and every event reached
+  /// PostgreSQL: no live calls, nothing unacknowledged, projection at the
+  /// head of SB_EVENTS. Fails the test on timeout.
+  void wait_until_settled(std::chrono::seconds timeout);
+
+  /// The last sequence of SB_EVENTS.
+  std::uint64_t events_head();
+
+  /// Every row of sessions and turns, as text, in a stable order.
+  std::string dump_tables();
+
+  /// One query's single value, as text ("" for NULL or no row).
+  std::string query_value(const std::string& sql);
+
+  const std::string& key() const { return key_; }
+  const std::string& pg_url() const { return pg_url_; }
+  const std::string& nats_url() const { return nats_.url(); }
+  int node_port() const { return node_port_; }
+  std::string node_log() const { return node_.log_tail(8000); }
+
+private:
+  std::string run_cli(const std::vector<std::string>& args);
+
+  spine_options options_;
+  nats_server nats_;
+  postgres_server pg_;
+  std::string pg_url_;
+  std::string key_;
+  std::string dir_;
+  int node_port_ = 0;
+  int node_starts_ = 0;
+  child_process node_;
+};
+
+/// The switchboard executable of this build.
+[[nodiscard]] std::string switchboard_binary();
+
+/// A file of tests/fixtures, read whole.
+[[nodiscard]] std::string read_fixture(const std::string& relative_path);
+
+} // namespace sb::test
