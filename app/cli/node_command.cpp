@@ -15,6 +15,8 @@ void add_node(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<node_options>();
   auto inactivity_s = std::make_shared<double>(300);
   auto linger_s = std::make_shared<double>(5);
+  auto max_duration_s = std::make_shared<double>(4 * 3600);
+  auto ring_s = std::make_shared<double>(60);
   opt->nats_url = env_or("SB_NATS_URL", "nats://127.0.0.1:4222");
   opt->pg_url = env_or("SB_PG_URL", "");
   auto* cmd = app.add_subcommand(
@@ -34,14 +36,27 @@ void add_node(CLI::App& app, int& exit_code) {
                   "Seconds without a signal before a call is signal_lost")
     ->capture_default_str()
     ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-duration", *max_duration_s,
+                  "Seconds after which a live call ends as max_duration")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber);
+  cmd->add_option("--ring-timeout", *ring_s,
+                  "Seconds a queued or ringing call waits before missed")
+    ->capture_default_str()
+    ->check(CLI::PositiveNumber);
   cmd->add_option("--linger", *linger_s,
                   "Seconds an ended call stays in memory")
     ->capture_default_str()
     ->check(CLI::NonNegativeNumber);
-  cmd->callback([opt, inactivity_s, linger_s, &exit_code] {
+  cmd->callback([opt, inactivity_s, linger_s, max_duration_s, ring_s,
+                 &exit_code] {
     using namespace std::chrono;
     opt->timeouts.inactivity
       = duration_cast<caf::timespan>(duration<double>(*inactivity_s));
+    opt->timeouts.max_duration
+      = duration_cast<caf::timespan>(duration<double>(*max_duration_s));
+    opt->timeouts.ring
+      = duration_cast<caf::timespan>(duration<double>(*ring_s));
     opt->timeouts.linger
       = duration_cast<caf::timespan>(duration<double>(*linger_s));
     exit_code = run_node(*opt);
