@@ -244,8 +244,8 @@ void jetstream::complete(const std::string& msg_id,
   done(result);
 }
 
-bool jetstream::last_sequence(const std::string& stream, std::uint64_t& seq,
-                              std::string& error) {
+bool jetstream::state_of(const std::string& stream, stream_state& out,
+                         std::string& error) {
   jsStreamInfo* info = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
   auto s = js_GetStreamInfo(&info, js_, stream.c_str(), nullptr, &code);
@@ -253,21 +253,8 @@ bool jetstream::last_sequence(const std::string& stream, std::uint64_t& seq,
     error = "cannot read stream info of " + stream + ": " + nats_error_text(s);
     return false;
   }
-  seq = info->State.LastSeq;
-  jsStreamInfo_Destroy(info);
-  return true;
-}
-
-bool jetstream::message_count(const std::string& stream, std::uint64_t& count,
-                              std::string& error) {
-  jsStreamInfo* info = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
-  auto s = js_GetStreamInfo(&info, js_, stream.c_str(), nullptr, &code);
-  if (s != NATS_OK) {
-    error = "cannot read stream info of " + stream + ": " + nats_error_text(s);
-    return false;
-  }
-  count = info->State.Msgs;
+  out.last_seq = info->State.LastSeq;
+  out.messages = info->State.Msgs;
   jsStreamInfo_Destroy(info);
   return true;
 }

@@ -128,8 +128,10 @@ call_actor_impl(call_actor::stateful_pointer<call_actor_state> self,
   st.backlog = std::move(backlog);
   st.stored_seq = st.call.seq; // a resumed call's events are stored already
   self->set_exit_handler([self](const caf::exit_msg& msg) {
-    if (!self->state.settled())
-      spdlog::warn("call {}: stopping with {} events unpublished",
+    // Nothing is lost: unacknowledged signals are delivered again to the
+    // partition's next owner, which decides them again.
+    if (!self->state.outbox.empty())
+      spdlog::warn("call {}: stopping with {} events not stored",
                    self->state.call.call_id, self->state.outbox.size());
     self->quit(msg.reason);
   });

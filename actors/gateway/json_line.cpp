@@ -1,5 +1,5 @@
 #include "gateway/pipecat_parser.hpp"
-#include "gateway/timestamp.hpp"
+#include "switchboard/events/calendar.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -9,7 +9,7 @@ std::string to_json_line(const signal& s) {
   nlohmann::ordered_json j;
   j["call_id"] = s.call_id;
   j["kind"] = to_string(s.kind);
-  j["at"] = format_iso_ms(s.at_us);
+  j["at"] = format_iso8601_ms(s.at_us);
   j["line"] = s.line;
   if (!s.service.empty())
     j["service"] = s.service;

@@ -1,5 +1,7 @@
 #include "gateway/neutral_events.hpp"
 
+#include "switchboard/events/calendar.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -33,16 +35,6 @@ constexpr short_name short_names[] = {
 };
 
 // -- time parsing -------------------------------------------------------------
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
 
 bool is_leap(std::int64_t y) {
   return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

@@ -1,8 +1,9 @@
 #include "gateway/timestamp.hpp"
 
+#include "switchboard/events/calendar.hpp"
+
 #include "gateway/text_scan.hpp"
 
-#include <cstdio>
 
 namespace sb::gateway {
 
@@ -35,16 +36,6 @@ unsigned days_in_month(unsigned y, unsigned m) noexcept {
 }
 
 } // namespace
-
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-  // Howard Hinnant's algorithm.
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
 
 bool parse_zone(std::string_view s, std::int64_t& offset_s,
                 std::size_t& length) noexcept {
@@ -162,34 +153,6 @@ std::size_t syslog_time_length(std::string_view s) noexcept {
       ++i;
   }
   return i;
-}
-
-std::string format_iso_ms(std::int64_t at_us) {
-  std::int64_t secs = at_us >= 0 ? at_us / 1000000
-                                 : -((-at_us + 999999) / 1000000);
-  std::int64_t micros = at_us - secs * 1000000;
-  std::int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-  std::int64_t rem = secs - days * 86400;
-  // civil_from_days, Howard Hinnant.
-  std::int64_t z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-  char buf[128];
-  std::snprintf(buf, sizeof buf,
-                "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(y), m, d,
-                static_cast<long long>(rem / 3600),
-                static_cast<long long>(rem / 60 % 60),
-                static_cast<long long>(rem % 60),
-                static_cast<long long>(micros / 1000));
-  return buf;
 }
 
 } // namespace sb::gateway

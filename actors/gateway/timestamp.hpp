@@ -31,11 +31,4 @@ struct parsed_time {
 /// optional fraction), 0 if there is none. It has no year: not used as time.
 [[nodiscard]] std::size_t syslog_time_length(std::string_view s) noexcept;
 
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-[[nodiscard]] std::int64_t days_from_civil(std::int64_t y, unsigned m,
-                                           unsigned d) noexcept;
-
-/// "2025-10-06T01:44:09.485Z" (milliseconds, truncated).
-[[nodiscard]] std::string format_iso_ms(std::int64_t at_us);
-
 } // namespace sb::gateway

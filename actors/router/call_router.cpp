@@ -106,6 +106,13 @@ call_router_impl(sb::call_router::stateful_pointer<call_router_state> self,
   st.backlog = std::move(backlog);
   st.timeouts = timeouts;
   st.partition_count = partition_count;
+  // Stopping the router stops its calls: whatever they had not stored is
+  // redelivered to the next owner (docs/adr/0003).
+  self->set_exit_handler([self](const caf::exit_msg& msg) {
+    for (auto& [id, call] : self->state.live)
+      self->send_exit(call, msg.reason);
+    self->quit(msg.reason);
+  });
   self->set_down_handler([self](const caf::down_msg& msg) {
     if (msg.reason)
       spdlog::error("call router: a call actor failed: {}",

@@ -101,6 +101,14 @@ int run_node(const node_options& opt) {
   auto router = sys.spawn(router::call_router_impl,
                           std::static_pointer_cast<call::event_sink>(sink),
                           opt.timeouts, opt.partitions, backlog);
+  // However run_node returns, the router (and with it every call) stops,
+  // or the actor system would wait for them forever.
+  struct router_stopper {
+    sb::call_router router;
+    ~router_stopper() {
+      caf::anon_send_exit(router, caf::exit_reason::user_shutdown);
+    }
+  } stop_router{router};
   router::signal_feed feed{js, router, backlog};
   router::lease_keeper leases{
     js, opt.node_id, std::chrono::milliseconds(opt.lease_ttl_ms),
@@ -218,7 +226,6 @@ int run_node(const node_options& opt) {
   }
   sessions.stop();
   leases.stop();
-  caf::anon_send_exit(router, caf::exit_reason::user_shutdown);
   return lease_lost ? 1 : 0;
 }
 

@@ -61,14 +61,13 @@ public:
                      const std::string& msg_id, ack_callback done,
                      std::int64_t timeout_ms = 5000);
 
-  /// The last sequence stored in a stream (0 if empty).
-  bool last_sequence(const std::string& stream, std::uint64_t& seq,
-                     std::string& error);
-
-  /// How many messages a stream holds now (for a work queue: not yet
-  /// acknowledged).
-  bool message_count(const std::string& stream, std::uint64_t& count,
-                     std::string& error);
+  /// What a stream holds now.
+  struct stream_state {
+    std::uint64_t last_seq = 0; ///< 0 if nothing was ever stored
+    std::uint64_t messages = 0; ///< for a work queue: not yet acknowledged
+  };
+  bool state_of(const std::string& stream, stream_state& out,
+                std::string& error);
 
   [[nodiscard]] __natsConnection* connection() const noexcept { return nc_; }
   [[nodiscard]] __jsCtx* context() const noexcept { return js_; }

@@ -128,9 +128,9 @@ std::uint64_t spine_env::events_head() {
   std::string error;
   auto js = jetstream::connect(nats_.url(), "spine-test", error);
   REQUIRE(js);
-  std::uint64_t seq = 0;
-  REQUIRE(js->last_sequence(events_stream, seq, error));
-  return seq;
+  jetstream::stream_state events;
+  REQUIRE(js->state_of(events_stream, events, error));
+  return events.last_seq;
 }
 
 void spine_env::wait_until_settled(std::chrono::seconds timeout) {
@@ -141,8 +141,11 @@ void spine_env::wait_until_settled(std::chrono::seconds timeout) {
   nlohmann::json h;
   std::uint64_t unacked = 0, head = 0;
   while (std::chrono::steady_clock::now() < deadline) {
-    REQUIRE(js->message_count(signals_stream, unacked, error));
-    REQUIRE(js->last_sequence(events_stream, head, error));
+    jetstream::stream_state signals, events;
+    REQUIRE(js->state_of(signals_stream, signals, error));
+    REQUIRE(js->state_of(events_stream, events, error));
+    unacked = signals.messages;
+    head = events.last_seq;
     h = health();
     if (unacked == 0 && h.value("live_calls", 1) == 0
         && h.value("projection_position", std::uint64_t{0}) >= head)

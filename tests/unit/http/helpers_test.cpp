@@ -16,13 +16,8 @@
 using namespace sb::app::http;
 using namespace std::chrono_literals;
 
-TEST_CASE("times format as ISO 8601 UTC with milliseconds", "[http][time]") {
-  CHECK(format_iso8601_ms(1759715049485000) == "2025-10-06T01:44:09.485Z");
-  CHECK(format_iso8601_ms(1759715049485999) == "2025-10-06T01:44:09.485Z");
-  CHECK(format_iso8601_ms(1) == "1970-01-01T00:00:00.000Z");
-  CHECK(format_iso8601_ms(-1) == "1969-12-31T23:59:59.999Z");
-  CHECK(format_iso8601_ms(951782400000000) == "2000-02-29T00:00:00.000Z");
-  CHECK(format_iso8601_ms(253402300799999000) == "9999-12-31T23:59:59.999Z");
+TEST_CASE("times in answers are ISO 8601, or null when unknown",
+          "[http][time]") {
   CHECK(json_time(0).is_null());
   CHECK(json_time(1759715049485000) == "2025-10-06T01:44:09.485Z");
 }
