@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   sb::app::cli::add_ingest(app, exit_code);
   sb::app::cli::add_migrate(app, exit_code);
   sb::app::cli::add_keys(app, exit_code);
+  sb::app::cli::add_simulate(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

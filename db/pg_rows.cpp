@@ -110,6 +110,8 @@ const std::vector<column<sr>>& session_columns() {
     col<&sr::turn_count>("turn_count"),
     col<&sr::first_user_text>("first_user_text"),
     col<&sr::first_agent_text>("first_agent_text"),
+    col<&sr::first_user_turn>("first_user_turn"),
+    col<&sr::first_agent_turn>("first_agent_turn"),
     col<&sr::interruptions>("interruptions"),
     col<&sr::error_count>("error_count"),
     col<&sr::llm_prompt_tokens>("llm_prompt_tokens"),

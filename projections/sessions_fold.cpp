@@ -115,14 +115,14 @@ void sessions_fold::apply(const event& e, std::uint32_t partition,
           t.started_at = x.started_at != 0 ? x.started_at : at;
           t.ended_at = x.ended_at != 0 ? x.ended_at : at;
           ++s->turn_count;
-          if (s->first_user_text.empty())
-            s->first_user_text = x.text;
+          if (s->first_user_turn == 0)
+            s->first_user_turn = static_cast<std::int32_t>(x.turn);
         } else if (auto* t = turn(*s, x.turn)) {
-          bool first = t->text == s->first_user_text;
           append(t->text, x.text);
-          if (first)
-            s->first_user_text = t->text;
         }
+        if (auto* t = turn(*s, x.turn);
+            t != nullptr && t->turn == s->first_user_turn)
+          s->first_user_text = t->text;
         if (!x.language.empty() && s->language.empty())
           s->language = x.language;
       } else if constexpr (std::is_same_v<type, agent_spoke>) {
@@ -132,15 +132,15 @@ void sessions_fold::apply(const event& e, std::uint32_t partition,
           t.started_at = x.at;
           t.ended_at = x.at;
           ++s->turn_count;
-          if (s->first_agent_text.empty())
-            s->first_agent_text = x.text;
+          if (s->first_agent_turn == 0)
+            s->first_agent_turn = static_cast<std::int32_t>(x.turn);
         } else if (auto* t = turn(*s, x.turn)) {
-          bool first = t->text == s->first_agent_text;
           append(t->text, x.text);
           t->ended_at = x.at;
-          if (first)
-            s->first_agent_text = t->text;
         }
+        if (auto* t = turn(*s, x.turn);
+            t != nullptr && t->turn == s->first_agent_turn)
+          s->first_agent_text = t->text;
       } else if constexpr (std::is_same_v<type, turn_completed>) {
         if (auto* t = turn(*s, x.turn)) {
           t->started_at = x.started_at;

@@ -11,6 +11,7 @@ void add_node(CLI::App& app, int& exit_code);
 void add_ingest(CLI::App& app, int& exit_code);
 void add_migrate(CLI::App& app, int& exit_code);
 void add_keys(CLI::App& app, int& exit_code);
+void add_simulate(CLI::App& app, int& exit_code);
 
 /// $NAME if set, otherwise `fallback` (for --nats and --pg defaults).
 [[nodiscard]] std::string env_or(const char* name, const char* fallback);

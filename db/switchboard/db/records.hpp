@@ -26,8 +26,10 @@ struct session_record {
   std::int64_t ended_at = 0;
   std::int64_t duration_ms = 0;
   std::int32_t turn_count = 0;
-  std::string first_user_text;
-  std::string first_agent_text;
+  std::string first_user_text;  ///< text of turn first_user_turn
+  std::string first_agent_text; ///< text of turn first_agent_turn
+  std::int32_t first_user_turn = 0;  ///< 0 while there is none
+  std::int32_t first_agent_turn = 0;
   std::int32_t interruptions = 0;
   std::int32_t error_count = 0;
   std::int64_t llm_prompt_tokens = 0;

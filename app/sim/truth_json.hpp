@@ -1,0 +1,20 @@
+#pragma once
+
+// The ground truth as JSON: every call's expected session fields and every
+// agent's totals, times in the API's form (ISO 8601 UTC, milliseconds).
+
+#include "sim/call_script.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace sb::sim {
+
+/// {"calls": [...], "agents": [...]}; deterministic key order.
+[[nodiscard]] nlohmann::ordered_json
+truth_json(const std::vector<call_truth>& calls,
+           const std::vector<std::string>& agent_ids);
+
+} // namespace sb::sim
