@@ -39,19 +39,26 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m,
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-std::string format_iso8601_ms(std::int64_t at_us) {
+civil_time to_civil(std::int64_t at_us) noexcept {
   auto ms = floor_div(at_us, 1000);
   auto secs = floor_div(ms, 1000);
   auto days = floor_div(secs, 86400);
   auto sod = secs - days * 86400;
-  std::int64_t y = 0;
-  unsigned m = 0, d = 0;
-  civil_from_days(days, y, m, d);
+  civil_time c;
+  civil_from_days(days, c.year, c.month, c.day);
+  c.hour = static_cast<int>(sod / 3600);
+  c.minute = static_cast<int>(sod % 3600 / 60);
+  c.second = static_cast<int>(sod % 60);
+  c.millisecond = static_cast<int>(ms - secs * 1000);
+  return c;
+}
+
+std::string format_iso8601_ms(std::int64_t at_us) {
+  auto c = to_civil(at_us);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<long long>(y), m, d, static_cast<int>(sod / 3600),
-                static_cast<int>(sod % 3600 / 60), static_cast<int>(sod % 60),
-                static_cast<int>(ms - secs * 1000));
+                static_cast<long long>(c.year), c.month, c.day, c.hour,
+                c.minute, c.second, c.millisecond);
   return buf;
 }
 
