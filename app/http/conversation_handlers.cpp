@@ -73,7 +73,14 @@ nlohmann::json turn_json(const db::turn_record& t) {
   };
 }
 
-reply handle_conversation(api_context& ctx, const request_view& req) {
+namespace {
+
+/// Admits the caller and finds conversation `req.id` in the caller's tenant,
+/// then answers with `then(who, store, session)`; otherwise answers why not
+/// (unauthorized, store unavailable, not found).
+template <class Then>
+reply with_conversation(api_context& ctx, const request_view& req,
+                        Then&& then) {
   db::principal who;
   if (auto bad = admit(ctx, req, who))
     return std::move(*bad);
@@ -88,37 +95,38 @@ reply handle_conversation(api_context& ctx, const request_view& req) {
   }
   if (!*found)
     return not_found(req.id);
-  reply r;
-  r.body = conversation_json(**found);
-  return r;
+  return then(who, store, **found);
+}
+
+} // namespace
+
+reply handle_conversation(api_context& ctx, const request_view& req) {
+  return with_conversation(
+    ctx, req,
+    [](const db::principal&, store_lease&, const db::session_record& found) {
+      reply r;
+      r.body = conversation_json(found);
+      return r;
+    });
 }
 
 reply handle_transcript(api_context& ctx, const request_view& req) {
-  db::principal who;
-  if (auto bad = admit(ctx, req, who))
-    return std::move(*bad);
-  caf::error err;
-  auto store = ctx.stores.acquire(err);
-  if (!store)
-    return store_error_reply(err);
-  auto found = store->find_session(who.tenant_id, req.id);
-  if (!found) {
-    store.observe(found.error());
-    return store_error_reply(found.error());
-  }
-  if (!*found)
-    return not_found(req.id);
-  auto turns = store->transcript(who.tenant_id, req.id);
-  if (!turns) {
-    store.observe(turns.error());
-    return store_error_reply(turns.error());
-  }
-  auto items = nlohmann::json::array();
-  for (const auto& t : *turns)
-    items.push_back(turn_json(t));
-  reply r;
-  r.body = {{"items", std::move(items)}};
-  return r;
+  return with_conversation(
+    ctx, req,
+    [&req](const db::principal& who, store_lease& store,
+           const db::session_record&) {
+      auto turns = store->transcript(who.tenant_id, req.id);
+      if (!turns) {
+        store.observe(turns.error());
+        return store_error_reply(turns.error());
+      }
+      auto items = nlohmann::json::array();
+      for (const auto& t : *turns)
+        items.push_back(turn_json(t));
+      reply r;
+      r.body = {{"items", std::move(items)}};
+      return r;
+    });
 }
 
 } // namespace sb::app::http
