@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -71,7 +72,7 @@ void projection_runner::run() {
   std::string error;
   while (!stopping_) {
     error.clear();
-    if (run_batch(error))
+    if (run_pass(error))
       continue;
     spdlog::warn("projection {}: {}", settings_.name, error);
     {
@@ -82,23 +83,25 @@ void projection_runner::run() {
   }
 }
 
-bool projection_runner::run_batch(std::string& error) {
-  // The reader lives for one pass of batches: a failure reopens it at the
-  // checkpoint, so nothing read but not committed is ever skipped.
+bool projection_runner::run_pass(std::string& error) {
+  // The reader and the fold live for one pass of batches: a failure reopens
+  // the reader at the checkpoint and drops the fold's rows, so nothing read
+  // but not committed is ever skipped or kept.
   auto reader = stream_reader::open(*js_, events_stream, "sb.evt.*",
                                     checkpoint_.position + 1, error);
   if (!reader)
     return false;
+  sessions_fold fold{checkpoint_};
   std::vector<stream_message> messages;
+  std::vector<decoded> events;
   while (!stopping_) {
     messages.clear();
-    if (!reader->fetch(messages, settings_.batch_max, settings_.batch_wait_ms,
-                       error))
+    if (!read_batch(*reader, messages, error))
       return false;
     if (messages.empty())
       continue;
-    std::vector<decoded> events(messages.size());
-    std::set<std::string> ids;
+    events.assign(messages.size(), decoded{});
+    std::set<std::string> unseen;
     for (std::size_t i = 0; i < messages.size(); ++i) {
       auto& d = events[i];
       d.seq = messages[i].seq;
@@ -108,22 +111,11 @@ bool projection_runner::run_batch(std::string& error) {
       if (!d.ok)
         spdlog::error("projection {}: event {} unreadable, skipped: {}",
                       settings_.name, d.seq, why);
-      else if (!d.e.env.call_id.empty())
-        ids.insert(d.e.env.call_id);
+      else if (!d.e.env.call_id.empty() && !fold.holds(d.e.env.call_id))
+        unseen.insert(d.e.env.call_id);
     }
-    std::vector<std::string> id_list(ids.begin(), ids.end());
-    auto sessions = store_->load_sessions(id_list);
-    if (!sessions) {
-      error = "cannot load sessions: " + db::describe(sessions.error());
+    if (!load_rows(fold, unseen, error))
       return false;
-    }
-    auto turns = store_->load_last_turns(id_list);
-    if (!turns) {
-      error = "cannot load turns: " + db::describe(turns.error());
-      return false;
-    }
-    sessions_fold fold{checkpoint_};
-    fold.load(std::move(*sessions), std::move(*turns));
     for (auto& d : events) {
       if (d.ok)
         fold.apply(d.e, d.partition, d.seq);
@@ -144,10 +136,54 @@ bool projection_runner::run_batch(std::string& error) {
       }
       return false;
     }
+    fold.trim(settings_.cached_sessions);
     checkpoint_ = batch.next;
     position_ = checkpoint_.position;
     ++batches_;
   }
+  return true;
+}
+
+bool projection_runner::read_batch(stream_reader& reader,
+                                   std::vector<stream_message>& out,
+                                   std::string& error) {
+  using clock = std::chrono::steady_clock;
+  auto close_at = clock::now()
+                  + std::chrono::milliseconds(settings_.batch_span_ms);
+  while (!stopping_) {
+    auto before = out.size();
+    auto room = settings_.batch_max - before;
+    auto ask = static_cast<int>(
+      std::min(room, static_cast<std::size_t>(settings_.fetch_max)));
+    // Once the batch holds something, only take what is ready at once.
+    auto wait = before == 0 ? settings_.fetch_wait_ms : 1;
+    if (!reader.fetch(out, ask, wait, error))
+      return false;
+    auto got = out.size() - before;
+    if (got < static_cast<std::size_t>(ask) || out.size() >= settings_.batch_max
+        || clock::now() >= close_at)
+      return true;
+  }
+  return true;
+}
+
+bool projection_runner::load_rows(sessions_fold& fold,
+                                  const std::set<std::string>& call_ids,
+                                  std::string& error) {
+  if (call_ids.empty())
+    return true;
+  std::vector<std::string> ids(call_ids.begin(), call_ids.end());
+  auto sessions = store_->load_sessions(ids);
+  if (!sessions) {
+    error = "cannot load sessions: " + db::describe(sessions.error());
+    return false;
+  }
+  auto turns = store_->load_last_turns(ids);
+  if (!turns) {
+    error = "cannot load turns: " + db::describe(turns.error());
+    return false;
+  }
+  fold.load(std::move(*sessions), std::move(*turns));
   return true;
 }
 

@@ -1,5 +1,7 @@
 #include "switchboard/projections/sessions_fold.hpp"
 
+#include <iterator>
+
 namespace sb::projections {
 
 namespace {
@@ -9,6 +11,11 @@ void append(std::string& text, const std::string& part) {
   if (!text.empty())
     text += ' ';
   text += part;
+}
+
+/// The statuses apply() gives a call before its end.
+bool is_live(const std::string& status) {
+  return status == "active" || status == "queued" || status == "ringing";
 }
 
 } // namespace
@@ -177,6 +184,28 @@ void sessions_fold::apply(const event& e, std::uint32_t partition,
       // debug trace, a projection of its own.
     },
     e.payload);
+}
+
+void sessions_fold::trim(std::size_t max_sessions) {
+  for (auto i = sessions_.begin(); i != sessions_.end();) {
+    if (!is_live(i->second.status))
+      i = sessions_.erase(i);
+    else
+      ++i;
+  }
+  if (sessions_.size() > max_sessions)
+    sessions_.clear();
+  // turns_ is ordered by (session, turn): a turn followed by one of the
+  // same session is not its session's last.
+  for (auto i = turns_.begin(); i != turns_.end();) {
+    auto next = std::next(i);
+    bool superseded = next != turns_.end()
+                      && next->first.first == i->first.first;
+    if (superseded || sessions_.count(i->first.first) == 0)
+      i = turns_.erase(i);
+    else
+      i = next;
+  }
 }
 
 db::projection_batch sessions_fold::take_batch() {

@@ -5,6 +5,8 @@
 // events here, and commits the touched rows with the new checkpoint.
 // Idempotent by position: an event whose seq is not above its session's
 // last_seq changes nothing; events of a fenced (older) epoch are ignored.
+// One fold can carry on over many batches (take_batch, commit, trim): the
+// runner then loads only the calls it has not seen.
 
 #include "switchboard/db/records.hpp"
 #include "switchboard/events/event.hpp"
@@ -28,6 +30,18 @@ public:
   /// calls. Unknown calls start as new rows.
   void load(std::vector<db::session_record> sessions,
             std::vector<db::turn_record> last_turns);
+
+  /// True when the fold holds `call_id`'s row from load() or a batch it
+  /// folded and that was committed: the store's copy need not be loaded.
+  [[nodiscard]] bool holds(const std::string& call_id) const {
+    return sessions_.count(call_id) > 0;
+  }
+
+  /// After a commit, keeps exactly what load() would give back for the next
+  /// batch (each session's last turn; ended calls are dropped and reloaded
+  /// if a late event comes), and at most `max_sessions` sessions: the next
+  /// batch then folds the same state whether or not it was reloaded.
+  void trim(std::size_t max_sessions);
 
   /// Applies one event read on `partition` at stream sequence `position`.
   void apply(const event& e, std::uint32_t partition, std::uint64_t position);

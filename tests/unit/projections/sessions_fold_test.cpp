@@ -4,6 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
 using namespace sb;
 
 namespace {
@@ -77,4 +82,143 @@ TEST_CASE("events of an older epoch after a newer marker are ignored") {
   CHECK(batch.sessions[0].interruptions == 1);
   CHECK(batch.next.epochs.at(3) == 9);
   CHECK(batch.next.position == f.position);
+}
+
+namespace {
+
+/// The rows a store would hold after committing batches.
+struct committed_rows {
+  std::map<std::string, db::session_record> sessions;
+  std::map<std::pair<std::string, std::int32_t>, db::turn_record> turns;
+
+  void commit(const db::projection_batch& batch) {
+    for (const auto& s : batch.sessions)
+      sessions[s.id] = s;
+    for (const auto& t : batch.turns)
+      turns[{t.session_id, t.turn}] = t;
+  }
+
+  /// What the runner's loads return for `ids`.
+  void load_into(projections::sessions_fold& fold,
+                 const std::set<std::string>& ids) const {
+    std::vector<db::session_record> s;
+    std::map<std::string, db::turn_record> last;
+    for (const auto& id : ids)
+      if (auto i = sessions.find(id); i != sessions.end())
+        s.push_back(i->second);
+    for (const auto& [key, t] : turns)
+      if (ids.count(key.first))
+        last[key.first] = t; // ordered by turn: the last one wins
+    std::vector<db::turn_record> t;
+    for (auto& [id, turn] : last)
+      t.push_back(turn);
+    fold.load(std::move(s), std::move(t));
+  }
+};
+
+event call_event(const std::string& call, std::uint64_t seq,
+                 event_payload payload) {
+  event e;
+  e.env.tenant_id = "default";
+  e.env.call_id = call;
+  e.env.seq = seq;
+  e.env.epoch = 1;
+  e.env.occurred_at = 1'000'000 * static_cast<time_us>(seq);
+  e.payload = std::move(payload);
+  return e;
+}
+
+} // namespace
+
+TEST_CASE("a fold carried over batches writes what fresh folds that reload "
+          "the store write") {
+  // Two calls interleaved; c1 ends in the second batch and gets a late
+  // event in the third; c2's turn 2 is completed only after turn 3 began.
+  std::vector<std::vector<event>> batches{
+    {call_event("c1", 1, call_started{"bot", "", "pipecat", "", "", "", ""}),
+     call_event("c2", 1, call_started{"bot", "", "pipecat", "", "", "", ""}),
+     call_event("c1", 2, user_spoke{1, 0, "Hello", 0, 0, "", 0, false}),
+     call_event("c2", 2, user_spoke{1, 0, "Hi", 0, 0, "", 0, false})},
+    {call_event("c1", 3, agent_spoke{2, 0, "Welcome.", 0}),
+     call_event("c2", 3, agent_spoke{2, 0, "Hi there,", 0}),
+     call_event("c1", 4, call_ended{call_status::completed, "user_hangup", 0, 3000}),
+     call_event("c2", 4, agent_spoke{2, 1, "how can I help?", 0}),
+     call_event("c2", 5, user_spoke{3, 0, "Invoices.", 0, 0, "", 0, false})},
+    {call_event("c2", 6, turn_completed{2, speaker::agent, 10, 20, true}),
+     call_event("c1", 5, usage_recorded{"llm", 10, 5, 0, 0}),
+     call_event("c2", 7, user_spoke{3, 1, "Please.", 0, 0, "", 0, false}),
+     call_event("c2", 8, user_interrupted{3})},
+  };
+  committed_rows carried, fresh;
+  projections::sessions_fold kept{db::checkpoint{"sessions", 0, {}}};
+  db::checkpoint fresh_checkpoint{"sessions", 0, {}};
+  std::uint64_t position = 0;
+  for (const auto& events : batches) {
+    std::set<std::string> ids, unseen;
+    for (const auto& e : events) {
+      ids.insert(e.env.call_id);
+      if (!kept.holds(e.env.call_id))
+        unseen.insert(e.env.call_id);
+    }
+    carried.load_into(kept, unseen);
+    projections::sessions_fold once{fresh_checkpoint};
+    fresh.load_into(once, ids);
+    for (const auto& e : events) {
+      ++position;
+      kept.apply(e, 0, position);
+      once.apply(e, 0, position);
+    }
+    carried.commit(kept.take_batch());
+    kept.trim(100);
+    auto batch = once.take_batch();
+    fresh_checkpoint = batch.next;
+    fresh.commit(batch);
+    REQUIRE(carried.sessions.size() == fresh.sessions.size());
+    for (const auto& [id, s] : fresh.sessions) {
+      const auto& c = carried.sessions.at(id);
+      CHECK(c.status == s.status);
+      CHECK(c.turn_count == s.turn_count);
+      CHECK(c.interruptions == s.interruptions);
+      CHECK(c.llm_prompt_tokens == s.llm_prompt_tokens);
+      CHECK(c.first_agent_text == s.first_agent_text);
+      CHECK(c.last_seq == s.last_seq);
+    }
+    REQUIRE(carried.turns.size() == fresh.turns.size());
+    for (const auto& [key, t] : fresh.turns) {
+      const auto& c = carried.turns.at(key);
+      CHECK(c.text == t.text);
+      CHECK(c.interrupted == t.interrupted);
+      CHECK(c.ended_at == t.ended_at);
+    }
+  }
+  CHECK(carried.sessions.at("c1").llm_prompt_tokens == 10);
+  CHECK(carried.turns.at({"c2", 3}).text == "Invoices. Please.");
+  // Turn 2 was no longer the last when its completion came: neither fold
+  // applies it, whatever the batching.
+  CHECK_FALSE(carried.turns.at({"c2", 2}).interrupted);
+}
+
+TEST_CASE("trim keeps live calls with their last turn and drops ended ones") {
+  projections::sessions_fold fold{db::checkpoint{"sessions", 0, {}}};
+  std::uint64_t position = 0;
+  for (const auto& e :
+       {call_event("live", 1, user_spoke{1, 0, "One", 0, 0, "", 0, false}),
+        call_event("live", 2, agent_spoke{2, 0, "Two", 0}),
+        call_event("done", 1, user_spoke{1, 0, "Bye", 0, 0, "", 0, false}),
+        call_event("done", 2, call_ended{call_status::completed, "user_hangup", 0, 3000})})
+    fold.apply(e, 0, ++position);
+  (void) fold.take_batch();
+  fold.trim(100);
+  CHECK(fold.holds("live"));
+  CHECK_FALSE(fold.holds("done"));
+  // The live call's first turn is gone: a part of it adds nothing.
+  fold.apply(call_event("live", 3, user_spoke{1, 1, "more", 0, 0, "", 0, false}),
+             0, ++position);
+  fold.apply(call_event("live", 4, agent_spoke{2, 1, "Three", 0}), 0,
+             ++position);
+  auto batch = fold.take_batch();
+  REQUIRE(batch.turns.size() == 1);
+  CHECK(batch.turns[0].text == "Two Three");
+  fold.trim(0); // over the bound: everything goes
+  CHECK_FALSE(fold.holds("live"));
 }
