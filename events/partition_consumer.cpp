@@ -2,6 +2,8 @@
 
 #include "switchboard/events/partitions.hpp"
 
+#include "pull_fetch.hpp"
+
 #include <nats/nats.h>
 
 namespace sb {
@@ -77,9 +79,8 @@ partition_consumer::~partition_consumer() {
 
 bool partition_consumer::fetch(std::vector<signal_delivery>& out, int max,
                                std::int64_t timeout_ms, std::string& error) {
-  natsMsgList list{nullptr, 0};
-  jsErrCode code = static_cast<jsErrCode>(0);
-  auto s = natsSubscription_Fetch(&list, sub_, max, timeout_ms, &code);
+  std::vector<natsMsg*> msgs;
+  auto s = detail::pull_fetch(sub_, max, timeout_ms, msgs);
   if (s == NATS_TIMEOUT)
     return true;
   if (s != NATS_OK) {
@@ -87,11 +88,8 @@ bool partition_consumer::fetch(std::vector<signal_delivery>& out, int max,
             + " failed: " + nats_error_text(s);
     return false;
   }
-  for (int i = 0; i < list.Count; ++i) {
-    out.emplace_back(list.Msgs[i]);
-    list.Msgs[i] = nullptr; // owned by the delivery now
-  }
-  natsMsgList_Destroy(&list);
+  for (auto* m : msgs)
+    out.emplace_back(m); // owned by the delivery now
   return true;
 }
 

@@ -1,5 +1,7 @@
 #include "switchboard/events/stream_reader.hpp"
 
+#include "pull_fetch.hpp"
+
 #include <nats/nats.h>
 
 namespace sb {
@@ -37,29 +39,28 @@ stream_reader::~stream_reader() {
 
 bool stream_reader::fetch(std::vector<stream_message>& out, int max,
                           std::int64_t timeout_ms, std::string& error) {
-  natsMsgList list{nullptr, 0};
-  jsErrCode code = static_cast<jsErrCode>(0);
-  auto s = natsSubscription_Fetch(&list, sub_, max, timeout_ms, &code);
+  std::vector<natsMsg*> msgs;
+  auto s = detail::pull_fetch(sub_, max, timeout_ms, msgs);
   if (s == NATS_TIMEOUT)
     return true;
   if (s != NATS_OK) {
     error = "fetch failed: " + nats_error_text(s);
     return false;
   }
-  for (int i = 0; i < list.Count; ++i) {
-    natsMsg* m = list.Msgs[i];
+  for (auto* m : msgs) {
     jsMsgMetaData* meta = nullptr;
     stream_message msg;
     if (natsMsg_GetMetaData(&meta, m) == NATS_OK) {
       msg.seq = meta->Sequence.Stream;
+      msg.pending = meta->NumPending;
       jsMsgMetaData_Destroy(meta);
     }
     msg.subject = natsMsg_GetSubject(m);
     msg.data.assign(natsMsg_GetData(m),
                     static_cast<std::size_t>(natsMsg_GetDataLength(m)));
     out.push_back(std::move(msg));
+    natsMsg_Destroy(m);
   }
-  natsMsgList_Destroy(&list);
   return true;
 }
 

@@ -155,12 +155,11 @@ bool projection_runner::read_batch(stream_reader& reader,
     auto room = settings_.batch_max - before;
     auto ask = static_cast<int>(
       std::min(room, static_cast<std::size_t>(settings_.fetch_max)));
-    // Once the batch holds something, only take what is ready at once.
-    auto wait = before == 0 ? settings_.fetch_wait_ms : 1;
-    if (!reader.fetch(out, ask, wait, error))
+    if (!reader.fetch(out, ask, settings_.fetch_wait_ms, error))
       return false;
-    auto got = out.size() - before;
-    if (got < static_cast<std::size_t>(ask) || out.size() >= settings_.batch_max
+    // The server says how much is still to come: zero means caught up.
+    bool behind = out.size() > before && out.back().pending > 0;
+    if (!behind || out.size() >= settings_.batch_max
         || clock::now() >= close_at)
       return true;
   }

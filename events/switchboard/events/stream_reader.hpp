@@ -16,6 +16,9 @@ namespace sb {
 
 struct stream_message {
   std::uint64_t seq = 0; ///< stream sequence
+  /// Messages matching the filter still to come after this one, as the
+  /// server counted when it sent it: > 0 means the reader is behind.
+  std::uint64_t pending = 0;
   std::string subject;
   std::string data;
 };

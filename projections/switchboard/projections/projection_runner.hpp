@@ -35,9 +35,9 @@ struct runner_settings {
   /// Messages asked of one fetch; how long it waits when none are ready.
   int fetch_max = 2000;
   std::int64_t fetch_wait_ms = 50;
-  /// A batch closes when the stream has no more ready, at `batch_max`
-  /// events, or `batch_span_ms` after its first fetch (bounds the delay to
-  /// a row while the stream is busy).
+  /// A batch closes when the reader has caught up with the stream, at
+  /// `batch_max` events, or `batch_span_ms` after its first fetch (bounds
+  /// the delay to a row while the stream is busy).
   std::size_t batch_max = 20000;
   std::int64_t batch_span_ms = 250;
   /// Sessions of live calls kept between batches; beyond it the fold
