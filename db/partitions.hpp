@@ -18,9 +18,12 @@ namespace sb::db::detail {
 [[nodiscard]] std::string partition_name(const std::string& table,
                                          std::int64_t day);
 
+/// The fillfactor of `table`'s partitions (100: PostgreSQL's default).
+[[nodiscard]] int fill_factor(const std::string& table);
+
 /// CREATE TABLE IF NOT EXISTS <partition> PARTITION OF <table> FOR VALUES
-/// FROM (<day 00:00 UTC>) TO (<next day 00:00 UTC>). Names are trusted
-/// identifiers of ours (letters, digits, underscores).
+/// FROM (<day 00:00 UTC>) TO (<next day 00:00 UTC>) [WITH (fillfactor)].
+/// Names are trusted identifiers of ours (letters, digits, underscores).
 [[nodiscard]] std::string partition_ddl(const std::string& table,
                                         std::int64_t day);
 

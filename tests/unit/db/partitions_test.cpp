@@ -26,8 +26,15 @@ TEST_CASE("partitions: bounds cover exactly one UTC day") {
   CHECK(partition_ddl("sessions", 19'782)
         == "create table if not exists sessions_20240229 partition of "
            "sessions for values from ('2024-02-29 00:00:00+00') to "
-           "('2024-03-01 00:00:00+00')");
+           "('2024-03-01 00:00:00+00') with (fillfactor = 70)");
   CHECK(partition_ddl("turns", 11'322).find("('2000-12-31 00:00:00+00') to "
                                             "('2001-01-01 00:00:00+00')")
         != std::string::npos);
+}
+
+TEST_CASE("partitions: rewritten tables leave room for updated rows") {
+  CHECK(partition_ddl("turns", 11'322).find("with (fillfactor = 80)")
+        != std::string::npos);
+  CHECK(partition_ddl("call_events", 11'322).find("fillfactor")
+        == std::string::npos);
 }
