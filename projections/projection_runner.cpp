@@ -1,35 +1,17 @@
 #include "switchboard/projections/projection_runner.hpp"
 
-#include "switchboard/events/codec.hpp"
+#include "batch_reader.hpp"
+
 #include "switchboard/events/partitions.hpp"
 #include "switchboard/events/stream_reader.hpp"
 #include "switchboard/projections/sessions_fold.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <chrono>
 #include <set>
 
 namespace sb::projections {
-
-namespace {
-
-/// "sb.evt.12" → 12.
-std::uint32_t partition_of_subject(const std::string& subject) {
-  auto dot = subject.rfind('.');
-  return static_cast<std::uint32_t>(
-    std::strtoul(subject.c_str() + dot + 1, nullptr, 10));
-}
-
-struct decoded {
-  std::uint64_t seq = 0;
-  std::uint32_t partition = 0;
-  bool ok = false;
-  event e;
-};
-
-} // namespace
 
 projection_runner::projection_runner(std::shared_ptr<jetstream> js,
                                      std::unique_ptr<db::store> store,
@@ -87,40 +69,29 @@ bool projection_runner::run_pass(std::string& error) {
   // The reader and the fold live for one pass of batches: a failure reopens
   // the reader at the checkpoint and drops the fold's rows, so nothing read
   // but not committed is ever skipped or kept.
-  auto reader = stream_reader::open(*js_, events_stream, "sb.evt.*",
+  auto stream = stream_reader::open(*js_, events_stream, "sb.evt.*",
                                     checkpoint_.position + 1, error);
-  if (!reader)
+  if (!stream)
     return false;
+  batch_reader reader{std::move(stream), settings_};
   sessions_fold fold{checkpoint_};
-  std::vector<stream_message> messages;
-  std::vector<decoded> events;
+  std::vector<read_event> events;
   while (!stopping_) {
-    messages.clear();
-    if (!read_batch(*reader, messages, error))
+    if (!reader.next(events, error))
       return false;
-    if (messages.empty())
+    if (events.empty())
       continue;
-    events.assign(messages.size(), decoded{});
     std::set<std::string> unseen;
-    for (std::size_t i = 0; i < messages.size(); ++i) {
-      auto& d = events[i];
-      d.seq = messages[i].seq;
-      d.partition = partition_of_subject(messages[i].subject);
-      std::string why;
-      d.ok = decode(messages[i].data, d.e, why);
-      if (!d.ok)
-        spdlog::error("projection {}: event {} unreadable, skipped: {}",
-                      settings_.name, d.seq, why);
-      else if (!d.e.env.call_id.empty() && !fold.holds(d.e.env.call_id))
-        unseen.insert(d.e.env.call_id);
-    }
+    for (const auto& r : events)
+      if (r.ok && !r.e.env.call_id.empty() && !fold.holds(r.e.env.call_id))
+        unseen.insert(r.e.env.call_id);
     if (!load_rows(fold, unseen, error))
       return false;
-    for (auto& d : events) {
-      if (d.ok)
-        fold.apply(d.e, d.partition, d.seq);
+    for (const auto& r : events) {
+      if (r.ok)
+        fold.apply(r.e, r.partition, r.seq);
       else
-        fold.skip(d.seq);
+        fold.skip(r.seq);
     }
     auto batch = fold.take_batch();
     auto committed = store_->commit(batch);
@@ -140,28 +111,6 @@ bool projection_runner::run_pass(std::string& error) {
     checkpoint_ = batch.next;
     position_ = checkpoint_.position;
     ++batches_;
-  }
-  return true;
-}
-
-bool projection_runner::read_batch(stream_reader& reader,
-                                   std::vector<stream_message>& out,
-                                   std::string& error) {
-  using clock = std::chrono::steady_clock;
-  auto close_at = clock::now()
-                  + std::chrono::milliseconds(settings_.batch_span_ms);
-  while (!stopping_) {
-    auto before = out.size();
-    auto room = settings_.batch_max - before;
-    auto ask = static_cast<int>(
-      std::min(room, static_cast<std::size_t>(settings_.fetch_max)));
-    if (!reader.fetch(out, ask, settings_.fetch_wait_ms, error))
-      return false;
-    // The server says how much is still to come: zero means caught up.
-    bool behind = out.size() > before && out.back().pending > 0;
-    if (!behind || out.size() >= settings_.batch_max
-        || clock::now() >= close_at)
-      return true;
   }
   return true;
 }

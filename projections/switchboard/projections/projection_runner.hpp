@@ -11,12 +11,13 @@
 // big batch rather than once per event. The fold keeps the committed rows of
 // live calls between batches and loads only calls it has not seen; any
 // failure drops it with the reader, and the next pass reloads from the
-// store.
+// store. The next batch is read and decoded ahead, on a thread of its own,
+// while one is committed (batch_reader).
+//
 // Blocking I/O, so it owns a thread rather than an actor's time slice.
 
 #include "switchboard/db/store.hpp"
 #include "switchboard/events/jetstream.hpp"
-#include "switchboard/events/stream_reader.hpp"
 
 #include <atomic>
 #include <memory>
@@ -24,7 +25,6 @@
 #include <set>
 #include <string>
 #include <thread>
-#include <vector>
 
 namespace sb::projections {
 
@@ -66,9 +66,6 @@ public:
 private:
   void run();
   bool run_pass(std::string& error);
-  /// The next batch's messages (none when the stream had nothing new).
-  bool read_batch(stream_reader& reader, std::vector<stream_message>& out,
-                  std::string& error);
   /// Loads the stored rows of calls the fold does not hold.
   bool load_rows(sessions_fold& fold, const std::set<std::string>& call_ids,
                  std::string& error);
