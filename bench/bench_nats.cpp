@@ -47,7 +47,8 @@ bare_publisher::~bare_publisher() {
 }
 
 void bare_publisher::create_stream(const std::string& name,
-                                   const std::vector<std::string>& subjects) {
+                                   const std::vector<std::string>& subjects,
+                                   std::int64_t dedupe_s) {
   delete_stream(name);
   std::vector<const char*> subs;
   for (const auto& s : subjects)
@@ -59,7 +60,7 @@ void bare_publisher::create_stream(const std::string& name,
   cfg.SubjectsLen = static_cast<int>(subs.size());
   cfg.Storage = js_FileStorage;
   cfg.Retention = js_LimitsPolicy;
-  cfg.Duplicates = 600LL * 1000 * 1000 * 1000;
+  cfg.Duplicates = dedupe_s * 1000 * 1000 * 1000;
   jsErrCode code{};
   jsStreamInfo* info = nullptr;
   check(js_AddStream(&info, static_cast<jsCtx*>(js_), &cfg, nullptr, &code),

@@ -29,9 +29,10 @@ public:
   bare_publisher& operator=(const bare_publisher&) = delete;
 
   /// Creates (or replaces) a file-storage stream on `subjects`, with a
-  /// 10-minute duplicate window like SB_EVENTS.
+  /// duplicate window of `dedupe_s` seconds (10 minutes, as SB_EVENTS).
   void create_stream(const std::string& name,
-                     const std::vector<std::string>& subjects);
+                     const std::vector<std::string>& subjects,
+                     std::int64_t dedupe_s = 600);
   void delete_stream(const std::string& name);
 
   /// Publishes messages [from, to): subject(i), msg_id(i) (empty: no
