@@ -7,9 +7,10 @@
 //     simulated Pipecat Cloud logs (log_builder, `--calls-per-file` calls of
 //     `--turns` turns, `--noise` noise lines per kept line; every file is
 //     the same template with fresh call ids) for `--feed-s` seconds; then
-//     the node drains. A feeder starts its next file only while fewer than
-//     `--max-backlog` signals wait in SB_SIGNALS: the node works at its
-//     own pace for the whole feed instead of draining a mountain after it. Domain events committed = the projection's position
+//     the node drains. A feeder starts its next file only while the node
+//     has at most `--max-live` live calls and its projection is at most
+//     `--max-lag` events behind SB_EVENTS: the node works at its own pace
+//     for the whole feed instead of draining a mountain after it. Domain events committed = the projection's position
 //     (SB_EVENTS sequence) from /healthz, sampled every second. Rate = events
 //     / (drained - feed start); "steady" = the committed delta between 10 s
 //     and the end of feeding. Peak concurrency = max live_calls.
@@ -26,8 +27,8 @@
 //                  [--runs 3] [--feed-s 60] [--calls-per-file 2000]
 //                  [--turns 4] [--noise 9] [--publish 300000]
 //                  [--latency-calls 200] [--latency-rate 20]
-//                  [--feeders 2] [--max-files 0] [--max-backlog 200000]
-//                  [--out FILE]
+//                  [--feeders 2] [--max-files 0] [--max-live 6000]
+//                  [--max-lag 200000] [--out FILE]
 
 #include "bench_nats.hpp"
 #include "bench_util.hpp"
@@ -180,7 +181,8 @@ int main(int argc, char** argv) {
   // At most this many files per run (0: no limit): keeps a slow pipeline's
   // drain and replay inside the time budget.
   auto max_files = static_cast<std::uint64_t>(flag_int(argc, argv, "--max-files", 0));
-  auto max_backlog = static_cast<std::uint64_t>(flag_int(argc, argv, "--max-backlog", 200'000));
+  auto max_live = static_cast<std::uint64_t>(flag_int(argc, argv, "--max-live", 6'000));
+  auto max_lag = static_cast<std::uint64_t>(flag_int(argc, argv, "--max-lag", 200'000));
   auto out = flag(argc, argv, "--out", "");
   if (bin.front() != '/') {
     char cwd[4096];
@@ -264,10 +266,17 @@ int main(int argc, char** argv) {
           if (max_files > 0 && v >= variant_base + max_files)
             break;
           // Wait until the node has worked off most of what was fed.
-          sb::jetstream::stream_state sig;
-          std::string err;
-          while (now_s() - t0 < feed_s && js->state_of(sb::signals_stream, sig, err)
-                 && sig.messages > max_backlog)
+          auto busy = [&] {
+            sb::jetstream::stream_state ev;
+            std::string err;
+            auto h = healthz(port);
+            auto pos = h.value("projection_position", std::uint64_t{0});
+            if (!js->state_of(sb::events_stream, ev, err))
+              return false;
+            return h.value("live_calls", std::uint64_t{0}) > max_live
+                   || (ev.last_seq > pos && ev.last_seq - pos > max_lag);
+          };
+          while (now_s() - t0 < feed_s && busy())
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
           if (now_s() - t0 >= feed_s)
             break;
@@ -514,7 +523,8 @@ int main(int argc, char** argv) {
                        {"noise", noise},
                        {"feeders", feeders},
                        {"max_files", max_files},
-                       {"max_backlog_signals", max_backlog},
+                       {"max_live_calls", max_live},
+                       {"max_projection_lag", max_lag},
                        {"publish_msgs", publish_n},
                        {"publish_bytes", 200},
                        {"latency_calls", latency_calls},

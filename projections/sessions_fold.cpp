@@ -1,6 +1,7 @@
 #include "switchboard/projections/sessions_fold.hpp"
 
 #include <iterator>
+#include <limits>
 
 namespace sb::projections {
 
@@ -27,10 +28,12 @@ sessions_fold::sessions_fold(db::checkpoint from)
 void sessions_fold::load(std::vector<db::session_record> sessions,
                          std::vector<db::turn_record> last_turns) {
   for (auto& s : sessions) {
+    since_trim_.insert(s.id);
     auto id = s.id;
     sessions_.insert_or_assign(std::move(id), std::move(s));
   }
   for (auto& t : last_turns) {
+    since_trim_.insert(t.session_id);
     auto key = std::make_pair(t.session_id, t.turn);
     turns_.insert_or_assign(std::move(key), std::move(t));
   }
@@ -187,24 +190,24 @@ void sessions_fold::apply(const event& e, std::uint32_t partition,
 }
 
 void sessions_fold::trim(std::size_t max_sessions) {
-  for (auto i = sessions_.begin(); i != sessions_.end();) {
-    if (!is_live(i->second.status))
-      i = sessions_.erase(i);
-    else
-      ++i;
+  // Only calls loaded or changed since the last trim can have ended or
+  // gained turns: the cost follows the batch, not the rows held.
+  constexpr auto lowest = std::numeric_limits<std::int32_t>::min();
+  constexpr auto highest = std::numeric_limits<std::int32_t>::max();
+  for (const auto& id : since_trim_) {
+    auto s = sessions_.find(id);
+    bool drop = s == sessions_.end() || !is_live(s->second.status);
+    if (drop && s != sessions_.end())
+      sessions_.erase(s);
+    auto first = turns_.lower_bound({id, lowest});
+    auto last = turns_.upper_bound({id, highest});
+    if (first != last)
+      turns_.erase(first, drop ? last : std::prev(last));
   }
-  if (sessions_.size() > max_sessions)
+  since_trim_.clear();
+  if (sessions_.size() > max_sessions) {
     sessions_.clear();
-  // turns_ is ordered by (session, turn): a turn followed by one of the
-  // same session is not its session's last.
-  for (auto i = turns_.begin(); i != turns_.end();) {
-    auto next = std::next(i);
-    bool superseded = next != turns_.end()
-                      && next->first.first == i->first.first;
-    if (superseded || sessions_.count(i->first.first) == 0)
-      i = turns_.erase(i);
-    else
-      i = next;
+    turns_.clear();
   }
 }
 
@@ -217,6 +220,7 @@ db::projection_batch sessions_fold::take_batch() {
   for (const auto& key : touched_turns_)
     batch.turns.push_back(turns_.at(key));
   previous_ = next_;
+  since_trim_.merge(touched_sessions_);
   touched_sessions_.clear();
   touched_turns_.clear();
   return batch;

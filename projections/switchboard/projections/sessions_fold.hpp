@@ -66,6 +66,7 @@ private:
   db::checkpoint next_;
   std::unordered_map<std::string, db::session_record> sessions_;
   std::set<std::string> touched_sessions_;
+  std::set<std::string> since_trim_; ///< loaded or taken since trim()
   std::map<std::pair<std::string, std::int32_t>, db::turn_record> turns_;
   std::set<std::pair<std::string, std::int32_t>> touched_turns_;
 };
