@@ -14,10 +14,16 @@ sb_sim_start() {
     sb_info "simulator already running (pid $pid)"
     return 0
   fi
-  printf '\n=== %s: ops/up starts the simulator ===\n' "$(date -Is)" >>"$SB_LOG/sim.log"
+  # A new seed each start: the same seed would send the call ids of the last
+  # start again, and the node drops signals of calls it has seen end.
+  local seed
+  seed=$(date +%s)
+  printf '\n=== %s: ops/up starts the simulator (seed %s) ===\n' \
+    "$(date -Is)" "$seed" >>"$SB_LOG/sim.log"
   # The key goes in the environment, not on the command line, where ps shows it.
   (cd "$SB_ROOT" && SB_ADMIN_KEY=$key exec setsid "$bin" simulate \
     --target "$api" --rate 2 --concurrency 30 --agents 3 --duration 0 \
+    --seed "$seed" \
     >>"$SB_LOG/sim.log" 2>&1 </dev/null) &
   pid=$!
   echo "$pid" >"$pidfile"
