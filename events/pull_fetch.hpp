@@ -6,7 +6,7 @@
 // natsSubscription_Fetch in nats.c 3.4.1 (the Debian 12 package) writes past
 // its message array when, at the call, the subscription already holds more
 // than half a batch of messages: those of an earlier request that arrived
-// after its fetch had timed out (nats.c#749, fixed upstream in 3.8). Under
+// after its fetch had timed out (nats.c#749, fixed upstream in 3.9.0). Under
 // load that corrupts the heap. So what is already queued is taken one
 // message per fetch (a batch of one cannot overrun, and a queued message
 // needs no request); only an empty queue is asked for a whole batch, which

@@ -24,7 +24,9 @@ std::uint32_t partition_of_subject(const std::string& subject) {
 batch_reader::batch_reader(std::unique_ptr<stream_reader> reader,
                            const runner_settings& settings)
   : reader_(std::move(reader)), settings_(settings) {
-  thread_ = std::thread{[this] { run(); }};
+  thread_ = std::thread{[this] {
+    run();
+  }};
 }
 
 batch_reader::~batch_reader() {
@@ -82,11 +84,10 @@ void batch_reader::run() {
   }
 }
 
-bool batch_reader::read(std::vector<stream_message>& out,
-                        std::string& error) {
+bool batch_reader::read(std::vector<stream_message>& out, std::string& error) {
   using clock = std::chrono::steady_clock;
-  auto close_at = clock::now()
-                  + std::chrono::milliseconds(settings_.batch_span_ms);
+  auto close_at
+    = clock::now() + std::chrono::milliseconds(settings_.batch_span_ms);
   while (!stopping_) {
     auto before = out.size();
     auto room = settings_.batch_max - before;

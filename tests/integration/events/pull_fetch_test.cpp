@@ -48,8 +48,8 @@ TEST_CASE("a stream reader whose fetches time out still reads every message "
   auto js = connect_with_streams(nats.url());
   publish_many(*js, sb::event_subject(3));
   std::string error;
-  auto reader = sb::stream_reader::open(*js, sb::events_stream, "sb.evt.*", 1,
-                                        error);
+  auto reader
+    = sb::stream_reader::open(*js, sb::events_stream, "sb.evt.*", 1, error);
   REQUIRE(reader);
   std::vector<sb::stream_message> read;
   auto deadline = clock_type::now() + std::chrono::seconds(60);
