@@ -12,18 +12,14 @@
 do $$
 declare
   part regclass;
+  fill integer;
 begin
-  for part in
-    select i.inhrelid::regclass from pg_inherits i
-    where i.inhparent = 'sessions'::regclass
+  for part, fill in
+    select i.inhrelid::regclass, t.fill
+    from (values ('sessions', 70), ('turns', 80)) as t(name, fill)
+    join pg_inherits i on i.inhparent = t.name::regclass
   loop
-    execute format('alter table %s set (fillfactor = 70)', part);
-  end loop;
-  for part in
-    select i.inhrelid::regclass from pg_inherits i
-    where i.inhparent = 'turns'::regclass
-  loop
-    execute format('alter table %s set (fillfactor = 80)', part);
+    execute format('alter table %s set (fillfactor = %s)', part, fill);
   end loop;
 end
 $$;
