@@ -30,6 +30,8 @@ using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using linger_atom = caf::atom_constant<caf::atom("linger")>;
 using rehydrate_atom = caf::atom_constant<caf::atom("rehydrate")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using drop_atom = caf::atom_constant<caf::atom("drop")>;
+using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
 
 // -- messages ----------------------------------------------------------------
 
@@ -63,8 +65,9 @@ struct router_stats {
   std::uint64_t live_calls = 0;
   std::uint64_t ended_calls = 0;
   std::uint64_t signals = 0;
-  std::uint64_t late_signals = 0; ///< for ended calls, dropped
+  std::uint64_t late_signals = 0;     ///< for ended calls, dropped
   std::uint64_t pending_messages = 0; ///< delivered, not yet acknowledged
+  std::uint64_t awaiting_lookup = 0;  ///< calls waiting for ended_calls
 };
 
 // -- interfaces --------------------------------------------------------------
@@ -80,6 +83,15 @@ using call_actor = caf::typed_actor<
   /// The linger after the end passed: ask the router to let go.
   caf::reacts_to<linger_atom, std::uint64_t>>;
 
+/// Tells which calls ended long ago: those the router does not hold, whose
+/// events all precede the partition's rehydration (so the projection has
+/// them). Answers the trimmed state of each ended one; calls it does not
+/// answer for are new.
+using ended_calls = caf::typed_actor<
+  /// Look these call ids up.
+  caf::replies_to<lookup_atom, std::vector<std::string>>::with<
+    std::vector<call::call_state>>>;
+
 /// Owns the calls of the node's partitions and acknowledges signals.
 using call_router = caf::typed_actor<
   /// A delivered signal message to dispatch to its calls.
@@ -90,6 +102,11 @@ using call_router = caf::typed_actor<
   caf::reacts_to<done_atom, std::string, std::uint64_t>,
   /// A call ended and has been quiet: its state and batches seen.
   caf::reacts_to<idle_atom, std::string, std::uint64_t, call::call_state>,
+  /// Ask ended_calls about these unknown call ids again (it failed).
+  caf::reacts_to<lookup_atom, std::vector<std::string>>,
+  /// Let go of a partition: stop its calls, forget its unacknowledged
+  /// messages (the next owner gets them again); true once done.
+  caf::replies_to<drop_atom, std::uint32_t>::with<bool>,
   /// Current counters.
   caf::replies_to<stats_atom>::with<router_stats>>;
 
@@ -101,3 +118,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::partition_delivery)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::rehydrated_partition)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::router_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::call::call_state)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<sb::call::call_state>)

@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     auto router = sys.spawn(
       sb::router::call_router_impl,
       std::static_pointer_cast<sb::call::event_sink>(sink), timeouts, 64u,
-      std::make_shared<sb::call::partition_backlog>(64));
+      std::make_shared<sb::call::partition_backlog>(64), sb::ended_calls{});
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
 
     for (int r = 0; r < runs; ++r) {

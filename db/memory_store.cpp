@@ -58,8 +58,8 @@ caf::expected<void> memory_store::commit(const projection_batch& batch) {
     stored = i->second.position;
   if (stored != batch.previous.position)
     return make_error(db_errc::checkpoint_conflict,
-                      "commit: " + name + " is at "
-                        + std::to_string(stored) + ", batch expects "
+                      "commit: " + name + " is at " + std::to_string(stored)
+                        + ", batch expects "
                         + std::to_string(batch.previous.position));
   for (const auto& row : batch.sessions)
     upsert(row);
@@ -67,10 +67,26 @@ caf::expected<void> memory_store::commit(const projection_batch& batch) {
     upsert(row);
   for (const auto& [id, started_at] : detail::promoted_sessions(batch))
     promote(id, started_at);
+  for (const auto& row : batch.live_started)
+    live_calls_.emplace(row.call_id, row); // an existing row is kept
+  for (const auto& id : batch.live_ended)
+    live_calls_.erase(id);
   auto& cp = checkpoints_[name];
   cp = batch.next;
   cp.projection = name;
   return {};
+}
+
+caf::expected<std::uint64_t>
+memory_store::first_live_position(std::uint32_t partition) {
+  guard lock{mtx_};
+  std::uint64_t first = 0;
+  for (const auto& [id, row] : live_calls_)
+    if (row.partition == -1
+        || row.partition == static_cast<std::int32_t>(partition))
+      if (first == 0 || row.first_position < first)
+        first = row.first_position;
+  return first;
 }
 
 void memory_store::upsert(const session_record& row) {

@@ -88,9 +88,8 @@ distinct_sessions(const std::vector<session_record>& rows) {
   std::map<std::pair<std::int64_t, std::string_view>, size_t> index;
   std::vector<const session_record*> result;
   for (const auto& row : rows) {
-    auto [i, added] = index.emplace(std::make_pair(row.started_at,
-                                                   std::string_view{row.id}),
-                                    result.size());
+    auto [i, added] = index.emplace(
+      std::make_pair(row.started_at, std::string_view{row.id}), result.size());
     if (added)
       result.push_back(&row);
     else
@@ -105,9 +104,8 @@ distinct_turns(const std::vector<turn_record>& rows) {
   std::map<key, size_t> index;
   std::vector<const turn_record*> result;
   for (const auto& row : rows) {
-    auto [i, added] = index.emplace(key{row.session_started_at,
-                                        row.session_id, row.turn},
-                                    result.size());
+    auto [i, added] = index.emplace(
+      key{row.session_started_at, row.session_id, row.turn}, result.size());
     if (added)
       result.push_back(&row);
     else
@@ -162,6 +160,37 @@ void promote_placeholders(pqxx::work& tx, const projection_batch& batch) {
   tx.exec_params(promote_sql, ids.str(), starts.str());
 }
 
+/// Inserts the batch's new live calls (keeping rows that exist) and deletes
+/// the ended ones.
+void write_live_calls(pqxx::work& tx, const projection_batch& batch) {
+  if (!batch.live_started.empty()) {
+    detail::array_literal ids, tenants, partitions, positions, starts;
+    for (const auto& row : batch.live_started) {
+      ids.add(std::string_view{row.call_id});
+      tenants.add(std::string_view{row.tenant_id});
+      partitions.add(static_cast<std::int64_t>(row.partition));
+      positions.add(static_cast<std::int64_t>(row.first_position));
+      starts.add(row.started_at);
+    }
+    tx.exec_params(
+      "insert into live_calls (call_id, tenant_id, partition, "
+      "first_position, started_at) "
+      "select id, tenant, part, pos, sb_us_to_ts(start) "
+      "from unnest($1::text[], $2::text[], $3::int[], $4::bigint[], "
+      "            $5::bigint[]) as r(id, tenant, part, pos, start) "
+      "on conflict (call_id) do nothing",
+      ids.str(), tenants.str(), partitions.str(), positions.str(),
+      starts.str());
+  }
+  if (!batch.live_ended.empty()) {
+    detail::array_literal ids;
+    for (const auto& id : batch.live_ended)
+      ids.add(std::string_view{id});
+    tx.exec_params("delete from live_calls where call_id = any($1::text[])",
+                   ids.str());
+  }
+}
+
 } // namespace
 
 caf::error pg_store::commit_in(pqxx::connection& conn,
@@ -190,6 +219,7 @@ caf::error pg_store::commit_in(pqxx::connection& conn,
                      pqxx::prepare::make_dynamic_params(args));
   }
   promote_placeholders(tx, batch);
+  write_live_calls(tx, batch);
   tx.exec_params("update projection_checkpoints set position = $2, "
                  "epochs = $3::jsonb, updated_at = now() "
                  "where projection = $1",

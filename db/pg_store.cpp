@@ -62,8 +62,7 @@ caf::error pg_store::run(std::string_view what, const body& fn) {
     return fn(*conn_);
   } catch (...) {
     partitions_.clear();
-    auto err = detail::translate_current_exception(what,
-                                                   db_errc::query_failed);
+    auto err = detail::translate_current_exception(what, db_errc::query_failed);
     if (detail::current_exception_is_disconnect() || !conn_->is_open()) {
       conn_.reset();
       if (err.code() != static_cast<std::uint8_t>(db_errc::unavailable))
@@ -92,14 +91,34 @@ caf::expected<checkpoint> pg_store::load_checkpoint(const std::string& name) {
     for (const auto& row : rows) {
       result.position = row[0].as<std::uint64_t>();
       if (!row[1].is_null())
-        result.epochs[row[1].as<std::uint32_t>()]
-          = row[2].as<std::uint64_t>();
+        result.epochs[row[1].as<std::uint32_t>()] = row[2].as<std::uint64_t>();
     }
     return caf::error{};
   });
   if (err)
     return err;
   return result;
+}
+
+caf::expected<std::uint64_t>
+pg_store::first_live_position(std::uint32_t partition) {
+  std::uint64_t first = 0;
+  auto err = run("first_live_position", [&](pqxx::connection& conn) {
+    pqxx::nontransaction tx{conn};
+    // Two index lookups on (partition, first_position), not a scan.
+    auto rows = tx.exec_params(
+      "select least((select min(first_position) from live_calls "
+      "              where partition = $1),"
+      "             (select min(first_position) from live_calls "
+      "              where partition = -1))",
+      static_cast<std::int32_t>(partition));
+    if (!rows.empty() && !rows[0][0].is_null())
+      first = rows[0][0].as<std::uint64_t>();
+    return caf::error{};
+  });
+  if (err)
+    return err;
+  return first;
 }
 
 caf::expected<std::vector<session_record>>
@@ -209,8 +228,7 @@ caf::expected<bool> pg_store::ensure_tenant(const std::string& tenant_id) {
     detail::check_no_nul(tenant_id);
     pqxx::nontransaction tx{conn};
     auto res = tx.exec_params(
-      "insert into tenants (id) values ($1) on conflict do nothing",
-      tenant_id);
+      "insert into tenants (id) values ($1) on conflict do nothing", tenant_id);
     created = res.affected_rows() == 1;
     return caf::error{};
   });

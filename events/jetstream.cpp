@@ -25,16 +25,15 @@ void on_ack(jsCtx*, natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae,
     result.seq = pa->Sequence;
     result.duplicate = pa->Duplicate;
   } else if (pae != nullptr) {
-    result.error = pae->ErrText != nullptr ? pae->ErrText
-                                           : natsStatus_GetText(pae->Err);
+    result.error
+      = pae->ErrText != nullptr ? pae->ErrText : natsStatus_GetText(pae->Err);
   }
   if (id != nullptr)
     self->complete(id, result);
   natsMsg_Destroy(msg);
 }
 
-bool add_stream_if_missing(jsCtx* js, jsStreamConfig& cfg,
-                           std::string& error) {
+bool add_stream_if_missing(jsCtx* js, jsStreamConfig& cfg, std::string& error) {
   jsStreamInfo* info = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
   auto s = js_GetStreamInfo(&info, js, cfg.Name, nullptr, &code);
@@ -76,6 +75,11 @@ std::unique_ptr<jetstream> jetstream::connect(const std::string& url,
   natsOptions_SetReconnectWait(opts, 250);
   natsOptions_SetTimeout(opts, 2000);
   natsOptions_SetRetryOnFailedConnect(opts, false, nullptr, nullptr);
+  // While reconnecting, a publish fails at once instead of waiting in a
+  // buffer: the caller retries or answers 503, and nothing decided before
+  // an outage reaches the stream long after it (a partition may have a new
+  // owner by then). 1 byte: 0 would mean NATS.c's default of 8 MB.
+  natsOptions_SetReconnectBufSize(opts, 1);
   natsStatus s = NATS_ERR;
   for (int attempt = 0; attempt < 40; ++attempt) { // ~10 s
     s = natsConnection_Connect(&self->nc_, opts);
@@ -99,18 +103,24 @@ std::unique_ptr<jetstream> jetstream::connect(const std::string& url,
     error = "cannot open JetStream: " + nats_error_text(s);
     return nullptr;
   }
+  jsOptions lease_jo;
+  jsOptions_Init(&lease_jo);
+  lease_jo.Wait = 2000;
+  s = natsConnection_JetStream(&self->lease_js_, self->nc_, &lease_jo);
+  if (s != NATS_OK) {
+    error = "cannot open JetStream: " + nats_error_text(s);
+    return nullptr;
+  }
   return self;
 }
 
 jetstream::~jetstream() {
-  if (js_ != nullptr) {
-    jsPubOptions po;
-    jsPubOptions_Init(&po);
-    po.MaxWait = 2000;
-    js_PublishAsyncComplete(js_, &po); // let in-flight publishes land
-  }
+  if (js_ != nullptr)
+    flush_publishes(2000); // let in-flight publishes land
   if (leases_ != nullptr)
     kvStore_Destroy(leases_);
+  if (lease_js_ != nullptr)
+    jsCtx_Destroy(lease_js_);
   if (js_ != nullptr)
     jsCtx_Destroy(js_);
   if (nc_ != nullptr) {
@@ -164,7 +174,7 @@ bool jetstream::ensure_streams(const stream_settings& settings,
     return false;
 
   if (leases_ == nullptr) {
-    auto s = js_KeyValue(&leases_, js_, leases_bucket);
+    auto s = js_KeyValue(&leases_, lease_js_, leases_bucket);
     if (s != NATS_OK) {
       kvConfig kc;
       kvConfig_Init(&kc);
@@ -172,7 +182,7 @@ bool jetstream::ensure_streams(const stream_settings& settings,
       kc.History = 1;
       kc.TTL = settings.lease_ttl_ms * 1'000'000; // nanoseconds
       kc.StorageType = js_FileStorage;
-      s = js_CreateKeyValue(&leases_, js_, &kc);
+      s = js_CreateKeyValue(&leases_, lease_js_, &kc);
       if (s != NATS_OK) {
         error = "cannot create KV bucket sb_leases: " + nats_error_text(s);
         return false;
@@ -206,9 +216,9 @@ publish_result jetstream::publish(const std::string& subject,
   return result;
 }
 
-void jetstream::publish_async(const std::string& subject,
-                              std::string_view data, const std::string& msg_id,
-                              ack_callback done, std::int64_t timeout_ms) {
+void jetstream::publish_async(const std::string& subject, std::string_view data,
+                              const std::string& msg_id, ack_callback done,
+                              std::int64_t timeout_ms) {
   natsMsg* msg = nullptr;
   auto s = natsMsg_Create(&msg, subject.c_str(), nullptr, data.data(),
                           static_cast<int>(data.size()));
@@ -242,6 +252,22 @@ void jetstream::complete(const std::string& msg_id,
     pending_.erase(i);
   }
   done(result);
+}
+
+bool jetstream::connected() const noexcept {
+  return nc_ != nullptr
+         && natsConnection_Status(nc_) == NATS_CONN_STATUS_CONNECTED;
+}
+
+std::int64_t jetstream::max_payload() const noexcept {
+  return nc_ != nullptr ? natsConnection_GetMaxPayload(nc_) : 0;
+}
+
+void jetstream::flush_publishes(std::int64_t timeout_ms) {
+  jsPubOptions po;
+  jsPubOptions_Init(&po);
+  po.MaxWait = timeout_ms;
+  js_PublishAsyncComplete(js_, &po);
 }
 
 bool jetstream::state_of(const std::string& stream, stream_state& out,

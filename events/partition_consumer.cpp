@@ -18,8 +18,9 @@ std::string durable_name(std::uint32_t partition) {
 
 } // namespace
 
-signal_delivery::signal_delivery(natsMsg* msg)
-  : msg_(msg, natsMsg_Destroy) {
+signal_delivery::signal_delivery(natsMsg* msg,
+                                 std::shared_ptr<natsSubscription> sub)
+  : sub_(std::move(sub)), msg_(msg, natsMsg_Destroy) {
   jsMsgMetaData* meta = nullptr;
   if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
     seq_ = meta->Sequence.Stream;
@@ -63,24 +64,24 @@ partition_consumer::open(jetstream& js, std::uint32_t partition,
   so.Config.MaxDeliver = -1;
   auto subject = signal_subject(partition);
   jsErrCode code = static_cast<jsErrCode>(0);
-  auto s = js_PullSubscribe(&self->sub_, js.context(), subject.c_str(),
+  natsSubscription* sub = nullptr;
+  auto s = js_PullSubscribe(&sub, js.context(), subject.c_str(),
                             durable.c_str(), nullptr, &so, &code);
   if (s != NATS_OK) {
     error = "cannot consume " + subject + ": " + nats_error_text(s);
     return nullptr;
   }
+  // natsSubscription_Destroy keeps the durable for the next owner.
+  self->sub_.reset(sub, natsSubscription_Destroy);
   return self;
 }
 
-partition_consumer::~partition_consumer() {
-  if (sub_ != nullptr)
-    natsSubscription_Destroy(sub_); // keeps the durable for the next owner
-}
+partition_consumer::~partition_consumer() = default;
 
 bool partition_consumer::fetch(std::vector<signal_delivery>& out, int max,
                                std::int64_t timeout_ms, std::string& error) {
   std::vector<natsMsg*> msgs;
-  auto s = detail::pull_fetch(sub_, max, timeout_ms, msgs);
+  auto s = detail::pull_fetch(sub_.get(), max, timeout_ms, msgs);
   if (s == NATS_TIMEOUT)
     return true;
   if (s != NATS_OK) {
@@ -89,7 +90,7 @@ bool partition_consumer::fetch(std::vector<signal_delivery>& out, int max,
     return false;
   }
   for (auto* m : msgs)
-    out.emplace_back(m); // owned by the delivery now
+    out.emplace_back(m, sub_); // owned by the delivery now
   return true;
 }
 

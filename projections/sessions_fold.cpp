@@ -22,8 +22,7 @@ bool is_live(const std::string& status) {
 } // namespace
 
 sessions_fold::sessions_fold(db::checkpoint from)
-  : previous_(from), next_(std::move(from)) {
-}
+  : previous_(from), next_(std::move(from)) {}
 
 void sessions_fold::load(std::vector<db::session_record> sessions,
                          std::vector<db::turn_record> last_turns) {
@@ -187,6 +186,23 @@ void sessions_fold::apply(const event& e, std::uint32_t partition,
       // debug trace, a projection of its own.
     },
     e.payload);
+  track_live(*s, e, partition, position);
+}
+
+void sessions_fold::track_live(const db::session_record& s, const event& e,
+                               std::uint32_t partition,
+                               std::uint64_t position) {
+  if (!is_live(s.status)) {
+    live_started_.erase(s.id);
+    live_ended_.insert(s.id);
+  } else if (e.env.seq == 1) {
+    // A call's first event (seq 1) is where a new owner must start reading
+    // to rebuild it; later events of a call already live add nothing.
+    live_started_.try_emplace(
+      s.id, db::live_call_record{s.id, s.tenant_id,
+                                 static_cast<std::int32_t>(partition), position,
+                                 s.started_at});
+  }
 }
 
 void sessions_fold::trim(std::size_t max_sessions) {
@@ -219,6 +235,11 @@ db::projection_batch sessions_fold::take_batch() {
     batch.sessions.push_back(sessions_.at(id));
   for (const auto& key : touched_turns_)
     batch.turns.push_back(turns_.at(key));
+  for (auto& [id, row] : live_started_)
+    batch.live_started.push_back(std::move(row));
+  batch.live_ended.assign(live_ended_.begin(), live_ended_.end());
+  live_started_.clear();
+  live_ended_.clear();
   previous_ = next_;
   since_trim_.merge(touched_sessions_);
   touched_sessions_.clear();

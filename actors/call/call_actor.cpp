@@ -102,8 +102,8 @@ void apply_batch(self_ptr self, const call_batch& b) {
       continue; // late: the router counts these
     if (st.call.already_applied(sig, at))
       continue;
-    signal_context ctx{b.tenant_id, b.agent_id, b.provider, at, st.epoch,
-                       wall_now()};
+    signal_context ctx{b.tenant_id, b.agent_id, b.provider,
+                       at,          st.epoch,   wall_now()};
     auto events = process(st.call, sig, ctx);
     noop_tail = events.empty() && !st.call.ended();
     applied = true;
@@ -157,13 +157,22 @@ call_actor_impl(call_actor::stateful_pointer<call_actor_state> self,
           || st.outbox.front().env.seq != seq)
         return;
       if (!ok) {
-        // Stays `publishing`: nothing goes out before the retry.
-        spdlog::warn("call {}: event {} not stored, retrying", st.call.call_id,
-                     seq);
+        // Stays `publishing`: nothing goes out before the retry. Logged
+        // once per streak: an outage fails every retry of every call.
+        if (st.failed_publishes++ == 0)
+          spdlog::warn("call {}: event {} not stored, retrying every {} ms",
+                       st.call.call_id, seq,
+                       std::chrono::duration_cast<std::chrono::milliseconds>(
+                         st.timeouts.publish_retry)
+                         .count());
         self->delayed_send(self, st.timeouts.publish_retry, timer_atom::value,
                            retry_publish, std::uint64_t{0});
         return;
       }
+      if (st.failed_publishes > 0)
+        spdlog::debug("call {}: event {} stored after {} retries",
+                      st.call.call_id, seq, st.failed_publishes);
+      st.failed_publishes = 0;
       st.publishing = false;
       pop_front(st.outbox);
       st.stored_seq = seq;
@@ -180,7 +189,8 @@ call_actor_impl(call_actor::stateful_pointer<call_actor_state> self,
       }
       auto which = static_cast<call_timer>(timer);
       if ((which == call_timer::inactivity && generation != st.activity)
-          || (which == call_timer::ring_timeout && generation != st.ring_generation))
+          || (which == call_timer::ring_timeout
+              && generation != st.ring_generation))
         return; // superseded by later activity
       if (which == call_timer::inactivity && st.backlog
           && !st.backlog->empty(st.partition)) {

@@ -52,6 +52,7 @@ struct call_actor_state {
   // actor, BENCHMARKS.md). They hold a batch's few events at a time.
   std::vector<event> outbox; ///< decided, not yet stored; front in flight
   bool publishing = false;
+  std::uint32_t failed_publishes = 0; ///< in a row, for the log
   std::uint64_t stored_seq = 0;
   std::vector<pending_batch> pending;
   std::uint64_t batches = 0;          ///< batches received

@@ -62,13 +62,15 @@ call::call_state trimmed(call::call_state st) {
 }
 
 bool rehydrate(jetstream& js, std::uint32_t partition,
-               std::uint64_t marker_seq, std::uint64_t epoch,
+               const rehydration_range& range, std::uint64_t epoch,
                rehydrated_partition& out, std::string& error) {
-  auto reader = stream_reader::open(js, events_stream,
-                                    event_subject(partition), 1, error);
+  auto marker_seq = range.marker_seq;
+  auto reader
+    = stream_reader::open(js, events_stream, event_subject(partition),
+                          std::max<std::uint64_t>(range.from_seq, 1), error);
   if (!reader)
     return false;
-  partition_fold fold{partition};
+  partition_fold fold{partition, range.epoch_before};
   std::uint64_t last_seq = 0;
   int idle_fetches = 0;
   std::vector<stream_message> batch;

@@ -17,7 +17,12 @@ namespace sb::router {
 /// short by a crash is left out, so its signal is decided again.
 class partition_fold {
 public:
-  explicit partition_fold(std::uint32_t partition) : partition_(partition) {}
+  /// `newest_epoch`: of the markers before the first event this fold will
+  /// see (a fold that starts mid-stream must still fence what owners older
+  /// than them wrote).
+  explicit partition_fold(std::uint32_t partition,
+                          std::uint64_t newest_epoch = 0)
+    : partition_(partition), newest_epoch_(newest_epoch) {}
 
   void apply(const event& e);
 
@@ -28,17 +33,30 @@ public:
 
 private:
   std::uint32_t partition_;
-  std::uint64_t newest_epoch_ = 0;
+  std::uint64_t newest_epoch_;
   std::uint64_t fenced_ = 0;
   std::unordered_map<std::string, call::call_state> calls_;
   /// Per call, the events of a decision not yet seen whole.
   std::unordered_map<std::string, std::vector<event>> open_groups_;
 };
 
-/// Reads sb.evt.<partition> from the start through `marker_seq` (the new
-/// owner's own marker). Returns false with a reason if the log cannot be read.
+/// Where a partition's rebuild reads.
+struct rehydration_range {
+  /// Where the oldest live call of the partition begins, or the first event
+  /// the projection has not committed, whichever is earlier: every live
+  /// call is read whole, and calls that ended before it are the
+  /// projection's to answer for (the router's ended_calls).
+  std::uint64_t from_seq = 1;
+  std::uint64_t marker_seq = 0; ///< the new owner's own marker, read last
+  /// The newest fencing epoch of the partition before from_seq (the
+  /// projection's checkpoint keeps it).
+  std::uint64_t epoch_before = 0;
+};
+
+/// Reads sb.evt.<partition> over `range` and folds it. Returns false with a
+/// reason if the log cannot be read.
 bool rehydrate(jetstream& js, std::uint32_t partition,
-               std::uint64_t marker_seq, std::uint64_t epoch,
+               const rehydration_range& range, std::uint64_t epoch,
                rehydrated_partition& out, std::string& error);
 
 /// Keeps only what an ended call needs to take amendments and to recognize

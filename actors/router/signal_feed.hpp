@@ -11,10 +11,10 @@
 #include "switchboard/events/jetstream.hpp"
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
-#include <vector>
 
 namespace sb::router {
 
@@ -27,22 +27,31 @@ public:
   /// Starts consuming a partition (after its calls were rehydrated).
   bool start(std::uint32_t partition, std::string& error);
 
-  /// Stops every thread and waits for them.
+  /// Stops consuming one partition and waits for its thread: once this
+  /// returns, nothing more of it reaches the router. Deliveries already
+  /// handed out stay valid (they keep their subscription).
+  void stop(std::uint32_t partition);
+
+  /// Stops every partition.
   void stop();
 
   [[nodiscard]] std::uint64_t delivered() const noexcept { return delivered_; }
 
 private:
-  void run(partition_consumer& consumer);
+  struct reader {
+    std::unique_ptr<partition_consumer> consumer;
+    std::atomic<bool> stopping{false};
+    std::thread thread;
+  };
+
+  void run(reader& r);
 
   std::shared_ptr<jetstream> js_;
   sb::call_router router_;
   std::shared_ptr<call::partition_backlog> backlog_;
-  std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> delivered_{0};
   std::mutex mtx_;
-  std::vector<std::unique_ptr<partition_consumer>> consumers_;
-  std::vector<std::thread> threads_;
+  std::map<std::uint32_t, std::unique_ptr<reader>> readers_;
 };
 
 } // namespace sb::router

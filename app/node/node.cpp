@@ -2,7 +2,9 @@
 
 #include "http/api_server.hpp"
 #include "ingest/nats_ingest_service.hpp"
-#include "node/partition_takeover.hpp"
+#include "node/ended_call_lookup.hpp"
+#include "node/node_health.hpp"
+#include "node/partition_owner.hpp"
 #include "router/call_router.hpp"
 #include "router/lease_keeper.hpp"
 #include "router/nats_event_sink.hpp"
@@ -16,18 +18,17 @@
 #include <caf/scoped_actor.hpp>
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <csignal>
+#include <cstring>
 #include <pthread.h>
-#include <set>
 #include <thread>
-#include <unistd.h>
 
 namespace sb::app {
 
 namespace {
 
-std::atomic<bool> lease_lost{false};
+/// How long a stopping node lets its calls store what they decided.
+constexpr auto drain_grace = std::chrono::seconds(5);
 
 /// Splits "host:port"; false if malformed.
 bool split_listen(const std::string& listen, std::string& host,
@@ -43,27 +44,73 @@ bool split_listen(const std::string& listen, std::string& host,
   return true;
 }
 
-/// Asks the router for its counters; empty on timeout.
-std::optional<router_stats> ask_stats(caf::actor_system& sys,
-                                      const sb::call_router& router) {
-  std::optional<router_stats> result;
-  caf::scoped_actor self{sys};
-  self->request(router, std::chrono::seconds(1), stats_atom::value)
-    .receive([&](const router_stats& s) { result = s; },
-             [&](const caf::error&) {});
-  return result;
-}
-
-} // namespace
-
-int run_node(const node_options& opt) {
-  // Every thread started from here on inherits the blocked signals, so
-  // only the sigwait below receives SIGINT and SIGTERM.
+/// Blocks SIGINT and SIGTERM in this thread and every thread started from
+/// it, so that only wait_for_stop_signal() receives them.
+sigset_t block_stop_signals() {
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  return stop_signals;
+}
+
+int wait_for_stop_signal(const sigset_t& stop_signals) {
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  return sig;
+}
+
+caf::expected<std::unique_ptr<db::store>>
+connect_store(const std::string& url) {
+  auto s = db::pg_store::connect(url);
+  if (!s)
+    return s.error();
+  return std::unique_ptr<db::store>{std::move(*s)};
+}
+
+/// Stops an actor and waits until it is gone (or `timeout` passed).
+void stop_and_wait(caf::actor_system& sys, const caf::actor& whom,
+                   std::chrono::milliseconds timeout) {
+  if (!whom)
+    return;
+  caf::scoped_actor self{sys};
+  self->monitor(whom);
+  self->send_exit(whom, caf::exit_reason::user_shutdown);
+  self->receive([](const caf::down_msg&) {},
+                caf::after(timeout) >>
+                  [] { spdlog::warn("node: an actor did not stop in time"); });
+}
+
+/// Waits until every delivered signal message is acknowledged (its calls
+/// stored their events) or `grace` passes.
+void drain(caf::actor_system& sys, const sb::call_router& router,
+           std::chrono::milliseconds grace) {
+  auto until = std::chrono::steady_clock::now() + grace;
+  std::uint64_t left = 0;
+  do {
+    caf::scoped_actor self{sys};
+    bool answered = false;
+    self->request(router, std::chrono::seconds(1), stats_atom::value)
+      .receive(
+        [&](const router_stats& s) {
+          answered = true;
+          left = s.pending_messages;
+        },
+        [&](const caf::error&) {});
+    if (answered && left == 0)
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  } while (std::chrono::steady_clock::now() < until);
+  spdlog::info("node: {} signal messages not acknowledged at shutdown; the "
+               "partitions' next owner gets them again",
+               left);
+}
+
+} // namespace
+
+int run_node(const node_options& opt) {
+  auto stop_signals = block_stop_signals();
 
   std::string host;
   std::uint16_t port = 0;
@@ -72,12 +119,12 @@ int run_node(const node_options& opt) {
     return 2;
   }
   std::string error;
-  auto js_owned = jetstream::connect(opt.nats_url, opt.node_id, error);
-  if (!js_owned) {
+  std::shared_ptr<jetstream> js
+    = jetstream::connect(opt.nats_url, opt.node_id, error);
+  if (!js) {
     spdlog::error("node: {}", error);
     return 1;
   }
-  std::shared_ptr<jetstream> js = std::move(js_owned);
   stream_settings streams;
   streams.partitions = opt.partitions;
   streams.lease_ttl_ms = opt.lease_ttl_ms;
@@ -91,6 +138,24 @@ int run_node(const node_options& opt) {
   } else if (*applied > 0) {
     spdlog::info("node: applied {} migrations", *applied);
   }
+  // One connection each: the ended-call lookup, the partition owner, the
+  // sessions projection (libpqxx connections are not thread-safe).
+  auto lookup_store = connect_store(opt.pg_url);
+  auto owner_store = connect_store(opt.pg_url);
+  auto projection_store = db::pg_store::connect(opt.pg_url);
+  for (const auto* err :
+       {lookup_store ? nullptr : &lookup_store.error(),
+        owner_store ? nullptr : &owner_store.error(),
+        projection_store ? nullptr : &projection_store.error()})
+    if (err != nullptr) {
+      spdlog::error("node: {}", db::describe(*err));
+      return 1;
+    }
+
+  // Declared before the actor system, so destroyed after it: call actors
+  // ask the leases (through the sink) until the very end.
+  router::lease_keeper leases{js, opt.node_id, opt.partitions,
+                              std::chrono::milliseconds(opt.lease_ttl_ms)};
 
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", 2);
@@ -102,73 +167,42 @@ int run_node(const node_options& opt) {
   cfg.set("scheduler.policy", caf::atom("sharing"));
   cfg.set("logger.console", caf::atom("none"));
   caf::actor_system sys{cfg};
-  auto sink = std::make_shared<router::nats_event_sink>(js);
+  auto sink = std::make_shared<router::nats_event_sink>(
+    js, [&leases](std::uint32_t p) { return leases.may_write(p); });
   auto backlog = std::make_shared<call::partition_backlog>(opt.partitions);
+  auto lookup = sys.spawn<caf::detached>(
+    ended_call_lookup_impl,
+    std::shared_ptr<db::store>{std::move(*lookup_store)});
   auto router = sys.spawn(router::call_router_impl,
                           std::static_pointer_cast<call::event_sink>(sink),
-                          opt.timeouts, opt.partitions, backlog);
-  // However run_node returns, the router (and with it every call) stops,
-  // or the actor system would wait for them forever.
-  struct router_stopper {
-    sb::call_router router;
-    ~router_stopper() {
+                          opt.timeouts, opt.partitions, backlog, lookup);
+  // However run_node returns, the router (and with it every call) and the
+  // lookup stop, or the actor system would wait for them forever.
+  struct actor_stopper {
+    caf::actor router, lookup;
+    ~actor_stopper() {
       caf::anon_send_exit(router, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(lookup, caf::exit_reason::user_shutdown);
     }
-  } stop_router{router};
+  } stop_actors{caf::actor_cast<caf::actor>(router),
+                caf::actor_cast<caf::actor>(lookup)};
+
   router::signal_feed feed{js, router, backlog};
-  router::lease_keeper leases{
-    js, opt.node_id, std::chrono::milliseconds(opt.lease_ttl_ms),
-    [](std::uint32_t partition, std::string why) {
-      // Self-fencing: a node that may no longer own a partition stops.
-      spdlog::critical("node: lost partition {}: {}; stopping", partition,
-                       why);
-      lease_lost = true;
-      kill(getpid(), SIGTERM);
-    }};
-
-  // `owned` belongs to this thread, then to the takeover thread; others
-  // read only the count.
-  std::set<std::uint32_t> owned;
-  std::atomic<std::size_t> owned_count{0};
-  for (std::uint32_t p = 0; p < opt.partitions; ++p) {
-    if (take_partition(*js, leases, feed, router, p, opt.node_id, error))
-      owned.insert(p);
-    else
-      spdlog::warn("node: partition {} not taken: {}", p, error);
-  }
-  owned_count = owned.size();
+  ownership_settings ownership;
+  ownership.node_id = opt.node_id;
+  ownership.partitions = opt.partitions;
+  ownership.retry = std::chrono::milliseconds(opt.lease_ttl_ms / 2);
+  partition_owner owner{
+    sys, js, leases, feed, router, std::move(*owner_store), ownership};
+  leases.on_lost([&owner](std::uint32_t p, router::lease_keeper::loss,
+                          std::string why) { owner.lost(p, std::move(why)); });
+  // Renewal first: a lease taken during a long start is renewed in time.
   leases.start();
-  spdlog::info("node {}: owns {} of {} partitions", opt.node_id, owned.size(),
-               opt.partitions);
+  owner.start();
 
-  // Partitions held by another node are retried until their lease expires.
-  std::atomic<bool> stopping{false};
-  std::thread takeover{[&] {
-    while (!stopping && owned.size() < opt.partitions) {
-      std::this_thread::sleep_for(
-        std::chrono::milliseconds(opt.lease_ttl_ms / 2));
-      for (std::uint32_t p = 0; p < opt.partitions && !stopping; ++p) {
-        std::string why;
-        if (!owned.count(p)
-            && take_partition(*js, leases, feed, router, p, opt.node_id, why))
-          owned.insert(p);
-      }
-      owned_count = owned.size();
-    }
-  }};
-
-  auto store = db::pg_store::connect(opt.pg_url);
-  if (!store) {
-    spdlog::error("node: {}", db::describe(store.error()));
-    stopping = true;
-    takeover.join();
-    return 1;
-  }
-  projections::projection_runner sessions{js, std::move(*store)};
+  projections::projection_runner sessions{js, std::move(*projection_store)};
   if (!sessions.start(error)) {
     spdlog::error("node: {}", error);
-    stopping = true;
-    takeover.join();
     return 1;
   }
 
@@ -178,61 +212,43 @@ int run_node(const node_options& opt) {
   api_cfg.port = port;
   api_cfg.threads = opt.http_threads;
   api_cfg.ingest = &ingest;
-  auto pg_url = opt.pg_url;
-  api_cfg.stores = [pg_url]() -> caf::expected<std::unique_ptr<db::store>> {
-    auto s = db::pg_store::connect(pg_url);
-    if (!s)
-      return s.error();
-    return std::unique_ptr<db::store>{std::move(*s)};
+  api_cfg.stores = [url = opt.pg_url] {
+    return connect_store(url);
   };
-  api_cfg.probe = [&]() {
-    nlohmann::json j{{"status", "ok"},
-                     {"node_id", opt.node_id},
-                     {"partitions_owned", owned_count.load()},
-                     {"partitions", opt.partitions},
-                     {"projection_position", sessions.position()},
-                     {"events_stored", sink->stored()}};
-    if (auto s = ask_stats(sys, router)) {
-      j["live_calls"] = s->live_calls;
-      j["ended_calls"] = s->ended_calls;
-      j["signals"] = s->signals;
-      j["late_signals"] = s->late_signals;
-      j["pending_messages"] = s->pending_messages;
-    }
-    if (auto e = sessions.last_error(); !e.empty())
-      j["projection_last_error"] = e;
-    return j;
+  health_sources health{
+    opt.node_id, opt.partitions, [&owner] { return owner.owned(); },
+    js.get(),    sink.get(),     &sessions,
+    &sys,        router};
+  api_cfg.probe = [&health] {
+    return node_health(health);
   };
   http::api_server api;
   if (auto bound = api.start(api_cfg); !bound) {
     spdlog::error("node: cannot serve HTTP on {}: {}", opt.listen,
                   to_string(bound.error()));
-    stopping = true;
-    takeover.join();
     return 1;
   }
   spdlog::info("node {}: serving on http://{}:{}", opt.node_id, host,
                api.port());
 
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
-  spdlog::info("node {}: stopping ({})", opt.node_id,
-               lease_lost ? "lease lost" : "signal");
+  auto sig = wait_for_stop_signal(stop_signals);
+  spdlog::info("node {}: stopping ({})", opt.node_id, strsignal(sig));
 
-  // Ordered shutdown: no new input, then let calls store what they decided.
+  // Ordered shutdown: no new input; no new signals; let the calls store
+  // what they decided; stop them; then nothing can acknowledge, publish or
+  // write any more, and the leases are handed back.
   api.stop();
-  stopping = true;
-  takeover.join();
+  owner.stop();
   feed.stop();
-  for (int i = 0; i < 50; ++i) {
-    auto s = ask_stats(sys, router);
-    if (!s || s->pending_messages == 0)
-      break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  drain(sys, router, drain_grace);
+  stop_and_wait(sys, caf::actor_cast<caf::actor>(router),
+                std::chrono::seconds(5));
+  js->flush_publishes(2000);
   sessions.stop();
   leases.stop();
-  return lease_lost ? 1 : 0;
+  leases.release_all();
+  spdlog::info("node {}: stopped", opt.node_id);
+  return 0;
 }
 
 } // namespace sb::app

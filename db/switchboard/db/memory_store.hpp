@@ -47,6 +47,9 @@ public:
 
   caf::expected<bool> revoke_api_key(const std::string& key_prefix) override;
 
+  caf::expected<std::uint64_t>
+  first_live_position(std::uint32_t partition) override;
+
   /// Number of stored session rows (placeholders included), for tests.
   [[nodiscard]] std::size_t session_rows() const;
 
@@ -73,6 +76,7 @@ private:
   std::map<std::string, std::map<std::int64_t, session_record>> sessions_;
   /// session id -> its turns.
   std::map<std::string, turn_map> turns_;
+  std::map<std::string, live_call_record> live_calls_; ///< by call id
   std::set<std::string> tenants_;
   std::map<std::string, key_row> keys_; ///< by prefix
 };

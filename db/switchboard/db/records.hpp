@@ -65,12 +65,30 @@ struct checkpoint {
   std::map<std::uint32_t, std::uint64_t> epochs; ///< partition -> epoch
 };
 
+/// A call that has not ended (table `live_calls`): where its events begin
+/// in SB_EVENTS, so a new partition owner reads the log only from the
+/// oldest live call on (docs/adr/0002).
+struct live_call_record {
+  std::string call_id;
+  std::string tenant_id;
+  /// The call's SB_EVENTS partition; -1 for rows whose partition was not
+  /// known when they were written (migration 0004): they hold back every
+  /// partition's start.
+  std::int32_t partition = 0;
+  std::uint64_t first_position = 0; ///< stream sequence of its first event
+  std::int64_t started_at = 0;
+};
+
 /// Everything one projection batch changes, committed in one transaction.
 struct projection_batch {
   checkpoint previous; ///< compare-and-set: must still be the stored one
   checkpoint next;
   std::vector<session_record> sessions; ///< full rows, upserted
   std::vector<turn_record> turns;       ///< full rows, upserted
+  /// Calls that began in this batch and are live at its end (inserted; an
+  /// existing row is kept) and calls that ended in it (their rows deleted).
+  std::vector<live_call_record> live_started;
+  std::vector<std::string> live_ended;
 };
 
 /// An API key's owner.

@@ -37,6 +37,17 @@ public:
   /// checkpoint position is not batch.previous.position.
   virtual caf::expected<void> commit(const projection_batch& batch) = 0;
 
+  /// The smallest first_position of the live calls of `partition` (rows of
+  /// partition -1 count for every partition); 0 if it has none.
+  /// Added with live_calls: the default answers db_errc::invalid_argument;
+  /// pg_store and memory_store implement it.
+  virtual caf::expected<std::uint64_t>
+  first_live_position(std::uint32_t partition) {
+    return make_error(db_errc::invalid_argument,
+                      "first_live_position: not supported by this store ("
+                        + std::to_string(partition) + ")");
+  }
+
   // -- API side -------------------------------------------------------------
 
   virtual caf::expected<std::optional<session_record>>

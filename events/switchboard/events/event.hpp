@@ -5,6 +5,8 @@
 // says whose fact it is and where it came from. See docs/adr/0001.
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <variant>
 #include <vector>
@@ -19,6 +21,9 @@ enum class call_status : std::uint8_t {
   queued = 1, ringing, active, completed, failed, declined, missed,
 };
 [[nodiscard]] const char* to_string(call_status s) noexcept;
+/// The status named by to_string(), or nullopt for any other text.
+[[nodiscard]] std::optional<call_status>
+call_status_from_string(std::string_view name) noexcept;
 [[nodiscard]] bool is_terminal(call_status s) noexcept;
 
 enum class speaker : std::uint8_t { user = 1, agent = 2 };
@@ -200,7 +205,10 @@ struct event {
   envelope env;
   event_payload payload;
 
-  /// "<call_id>:<seq>": the Nats-Msg-Id, unique per event.
+  /// "<call_id>:<seq>:<epoch>": the Nats-Msg-Id. A writer's retries of one
+  /// event share it (deduplicated); a new owner that decides the same seq
+  /// again after fencing does not, so its event is stored rather than
+  /// dropped as a duplicate of the fenced one (docs/adr/0002).
   [[nodiscard]] std::string id() const;
   [[nodiscard]] std::uint16_t type_tag() const noexcept;
   [[nodiscard]] const char* type_name() const noexcept;

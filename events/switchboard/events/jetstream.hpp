@@ -69,6 +69,17 @@ public:
   bool state_of(const std::string& stream, stream_state& out,
                 std::string& error);
 
+  /// Connected to the server now (not reconnecting, not closed).
+  [[nodiscard]] bool connected() const noexcept;
+
+  /// The server's max_payload: the largest message it takes, in bytes
+  /// (headers included).
+  [[nodiscard]] std::int64_t max_payload() const noexcept;
+
+  /// Waits up to `timeout_ms` until every asynchronous publish has its
+  /// answer (stored, refused, or timed out).
+  void flush_publishes(std::int64_t timeout_ms);
+
   [[nodiscard]] __natsConnection* connection() const noexcept { return nc_; }
   [[nodiscard]] __jsCtx* context() const noexcept { return js_; }
   [[nodiscard]] __kvStore* leases() const noexcept { return leases_; }
@@ -81,6 +92,9 @@ private:
 
   __natsConnection* nc_ = nullptr;
   __jsCtx* js_ = nullptr;
+  /// The lease bucket's own context: a lease operation gives up after a
+  /// fraction of the lease TTL, not after the 10 s a publish may wait.
+  __jsCtx* lease_js_ = nullptr;
   __kvStore* leases_ = nullptr;
   std::mutex pending_mtx_;
   std::unordered_map<std::string, ack_callback> pending_; ///< by msg id

@@ -19,10 +19,13 @@ struct __natsMsg;
 namespace sb {
 
 /// One delivered SB_SIGNALS message; ack() removes it from the stream.
+/// A delivery keeps its subscription alive: NATS.c's natsMsg_Ack reads the
+/// subscription it came from, so a message acknowledged after its
+/// subscription was destroyed touched freed memory (a SIGSEGV on shutdown).
 class signal_delivery {
 public:
   signal_delivery() = default;
-  explicit signal_delivery(__natsMsg* msg);
+  signal_delivery(__natsMsg* msg, std::shared_ptr<__natsSubscription> sub);
 
   [[nodiscard]] std::uint64_t stream_seq() const noexcept { return seq_; }
   [[nodiscard]] std::uint64_t delivered() const noexcept { return count_; }
@@ -32,6 +35,7 @@ public:
   bool ack() const;
 
 private:
+  std::shared_ptr<__natsSubscription> sub_; ///< before msg_: outlives it
   std::shared_ptr<__natsMsg> msg_;
   std::uint64_t seq_ = 0;
   std::uint64_t count_ = 0;
@@ -54,7 +58,8 @@ public:
 
 private:
   partition_consumer() = default;
-  __natsSubscription* sub_ = nullptr;
+  /// Destroyed when the consumer and every delivery from it are gone.
+  std::shared_ptr<__natsSubscription> sub_;
   std::uint32_t partition_ = 0;
 };
 

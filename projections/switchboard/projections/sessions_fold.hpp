@@ -61,6 +61,9 @@ private:
   db::turn_record* turn(const db::session_record& s, std::uint32_t number);
   db::turn_record& new_turn(const db::session_record& s, std::uint32_t number,
                             const char* speaker);
+  /// Records where a live call's events begin, or that it ended.
+  void track_live(const db::session_record& s, const event& e,
+                  std::uint32_t partition, std::uint64_t position);
 
   db::checkpoint previous_;
   db::checkpoint next_;
@@ -69,6 +72,8 @@ private:
   std::set<std::string> since_trim_; ///< loaded or taken since trim()
   std::map<std::pair<std::string, std::int32_t>, db::turn_record> turns_;
   std::set<std::pair<std::string, std::int32_t>> touched_turns_;
+  std::map<std::string, db::live_call_record> live_started_;
+  std::set<std::string> live_ended_;
 };
 
 } // namespace sb::projections

@@ -52,6 +52,8 @@ call_router::behavior_type fake_router(call_router::pointer,
           const call_state& st) {
       log->idle.push_back({call_id, batches, st});
     },
+    [](lookup_atom, const std::vector<std::string>&) {},
+    [](drop_atom, std::uint32_t) { return true; },
     [](stats_atom) { return router_stats{}; },
   };
 }

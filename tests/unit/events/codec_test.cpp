@@ -55,7 +55,7 @@ TEST_CASE("an event survives encode and decode with its envelope") {
   CHECK(got.confidence == Approx(0.93));
   CHECK(got.from_context);
   CHECK(out.type_name() == std::string{"user_spoke"});
-  CHECK(out.id() == "c-123:7");
+  CHECK(out.id() == "c-123:7:42");
 }
 
 TEST_CASE("every event type round-trips and keeps its tag") {
