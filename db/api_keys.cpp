@@ -54,8 +54,8 @@ std::string sha256_hex(std::string_view text) {
   unsigned int size = 0;
   // EVP_Digest only fails on allocation failure; an empty result then
   // matches no stored hash.
-  if (EVP_Digest(text.data(), text.size(), digest.data(), &size,
-                 EVP_sha256(), nullptr)
+  if (EVP_Digest(text.data(), text.size(), digest.data(), &size, EVP_sha256(),
+                 nullptr)
       != 1)
     return {};
   static constexpr char hex[] = "0123456789abcdef";
@@ -71,8 +71,7 @@ std::string sha256_hex(std::string_view text) {
 std::optional<std::string> parse_api_key_prefix(std::string_view plain_key) {
   constexpr std::size_t secret_at = 3 + api_key_prefix_size + 1;
   if (plain_key.size() < secret_at + api_key_secret_size
-      || plain_key.substr(0, 3) != "sb_"
-      || plain_key[secret_at - 1] != '_')
+      || plain_key.substr(0, 3) != "sb_" || plain_key[secret_at - 1] != '_')
     return std::nullopt;
   auto prefix = plain_key.substr(3, api_key_prefix_size);
   for (auto c : prefix)
@@ -84,8 +83,7 @@ std::optional<std::string> parse_api_key_prefix(std::string_view plain_key) {
   return std::string{prefix};
 }
 
-bool api_key_matches(std::string_view plain_key,
-                     std::string_view stored_hash) {
+bool api_key_matches(std::string_view plain_key, std::string_view stored_hash) {
   auto actual = sha256_hex(plain_key);
   if (actual.empty() || actual.size() != stored_hash.size())
     return false;

@@ -19,8 +19,8 @@ bool has_nul(std::string_view text) {
 bool has_nul(const session_record& s) {
   for (const auto* field :
        {&s.id, &s.tenant_id, &s.agent_id, &s.status, &s.end_reason,
-        &s.direction, &s.provider, &s.campaign, &s.language,
-        &s.first_user_text, &s.first_agent_text})
+        &s.direction, &s.provider, &s.campaign, &s.language, &s.first_user_text,
+        &s.first_agent_text})
     if (has_nul(*field))
       return true;
   return false;

@@ -14,11 +14,16 @@ namespace {
 
 const char* name_of(std::uint8_t code) {
   switch (static_cast<db_errc>(code)) {
-    case db_errc::unavailable: return "unavailable";
-    case db_errc::checkpoint_conflict: return "checkpoint_conflict";
-    case db_errc::query_failed: return "query_failed";
-    case db_errc::migration_failed: return "migration_failed";
-    case db_errc::invalid_argument: return "invalid_argument";
+  case db_errc::unavailable:
+    return "unavailable";
+  case db_errc::checkpoint_conflict:
+    return "checkpoint_conflict";
+  case db_errc::query_failed:
+    return "query_failed";
+  case db_errc::migration_failed:
+    return "migration_failed";
+  case db_errc::invalid_argument:
+    return "invalid_argument";
   }
   return "unknown";
 }

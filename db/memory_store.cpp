@@ -77,16 +77,16 @@ caf::expected<void> memory_store::commit(const projection_batch& batch) {
   return {};
 }
 
-caf::expected<std::uint64_t>
-memory_store::first_live_position(std::uint32_t partition) {
+caf::expected<std::optional<live_call_record>>
+memory_store::oldest_live_call(std::uint32_t partition) {
   guard lock{mtx_};
-  std::uint64_t first = 0;
+  std::optional<live_call_record> oldest;
   for (const auto& [id, row] : live_calls_)
     if (row.partition == -1
         || row.partition == static_cast<std::int32_t>(partition))
-      if (first == 0 || row.first_position < first)
-        first = row.first_position;
-  return first;
+      if (!oldest || row.first_position < oldest->first_position)
+        oldest = row;
+  return oldest;
 }
 
 void memory_store::upsert(const session_record& row) {

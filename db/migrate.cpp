@@ -76,8 +76,8 @@ caf::expected<int> migrate(const std::string& pg_url,
         spdlog::info("[db] applied {}", context);
       }
     } catch (...) {
-      auto err = detail::translate_current_exception(
-        context, db_errc::migration_failed);
+      auto err = detail::translate_current_exception(context,
+                                                     db_errc::migration_failed);
       spdlog::error("[db] {}", describe(err));
       return err;
     }

@@ -72,8 +72,8 @@ int fill_factor(const std::string& table) {
 
 std::string partition_ddl(const std::string& table, std::int64_t day) {
   auto ddl = "create table if not exists " + partition_name(table, day)
-             + " partition of " + table + " for values from ("
-             + midnight(day) + ") to (" + midnight(day + 1) + ")";
+             + " partition of " + table + " for values from (" + midnight(day)
+             + ") to (" + midnight(day + 1) + ")";
   if (auto fill = fill_factor(table); fill < 100)
     ddl += " with (fillfactor = " + std::to_string(fill) + ")";
   return ddl;

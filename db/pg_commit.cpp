@@ -164,22 +164,24 @@ void promote_placeholders(pqxx::work& tx, const projection_batch& batch) {
 /// the ended ones.
 void write_live_calls(pqxx::work& tx, const projection_batch& batch) {
   if (!batch.live_started.empty()) {
-    detail::array_literal ids, tenants, partitions, positions, starts;
+    detail::array_literal ids, tenants, partitions, positions, epochs, starts;
     for (const auto& row : batch.live_started) {
       ids.add(std::string_view{row.call_id});
       tenants.add(std::string_view{row.tenant_id});
       partitions.add(static_cast<std::int64_t>(row.partition));
       positions.add(static_cast<std::int64_t>(row.first_position));
+      epochs.add(static_cast<std::int64_t>(row.epoch));
       starts.add(row.started_at);
     }
     tx.exec_params(
       "insert into live_calls (call_id, tenant_id, partition, "
-      "first_position, started_at) "
-      "select id, tenant, part, pos, sb_us_to_ts(start) "
+      "first_position, epoch, started_at) "
+      "select id, tenant, part, pos, epoch, sb_us_to_ts(start) "
       "from unnest($1::text[], $2::text[], $3::int[], $4::bigint[], "
-      "            $5::bigint[]) as r(id, tenant, part, pos, start) "
+      "            $5::bigint[], $6::bigint[]) "
+      "       as r(id, tenant, part, pos, epoch, start) "
       "on conflict (call_id) do nothing",
-      ids.str(), tenants.str(), partitions.str(), positions.str(),
+      ids.str(), tenants.str(), partitions.str(), positions.str(), epochs.str(),
       starts.str());
   }
   if (!batch.live_ended.empty()) {

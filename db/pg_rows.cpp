@@ -80,14 +80,13 @@ auto col(const char* name, kind how = kind::plain) {
   using traits = member_traits<decltype(Member)>;
   using record = typename traits::record;
   using field = typename traits::field;
-  return column<record>{
-    name, sql_type<field>(), how,
-    [](array_literal& out, const record& row, kind k) {
-      put_value(out, row.*Member, k);
-    },
-    [](const pqxx::field& in, record& row) {
-      row.*Member = get_value<field>(in);
-    }};
+  return column<record>{name, sql_type<field>(), how,
+                        [](array_literal& out, const record& row, kind k) {
+                          put_value(out, row.*Member, k);
+                        },
+                        [](const pqxx::field& in, record& row) {
+                          row.*Member = get_value<field>(in);
+                        }};
 }
 
 using sr = session_record;
@@ -153,12 +152,18 @@ std::string select_list(const std::vector<column<Record>>& columns) {
       out += ", ";
     std::string name = c.name;
     switch (c.how) {
-      case kind::plain: out += name; break;
-      case kind::time: out += "sb_ts_to_us(" + name + ")"; break;
-      case kind::optional_time:
-        out += "coalesce(sb_ts_to_us(" + name + "), 0)";
-        break;
-      case kind::latency: out += "coalesce(" + name + ", -1)"; break;
+    case kind::plain:
+      out += name;
+      break;
+    case kind::time:
+      out += "sb_ts_to_us(" + name + ")";
+      break;
+    case kind::optional_time:
+      out += "coalesce(sb_ts_to_us(" + name + "), 0)";
+      break;
+    case kind::latency:
+      out += "coalesce(" + name + ", -1)";
+      break;
     }
   }
   return out;
@@ -176,8 +181,7 @@ Record read(const std::vector<column<Record>>& columns, const pqxx::row& row) {
 template <class Record>
 std::string upsert_sql(const std::string& table,
                        const std::vector<column<Record>>& columns,
-                       const std::vector<std::string>& key,
-                       const char* touch) {
+                       const std::vector<std::string>& key, const char* touch) {
   std::string names, exprs, arrays, updates, key_list;
   int param = 0;
   for (const auto& c : columns) {
@@ -186,18 +190,20 @@ std::string upsert_sql(const std::string& table,
     names += sep + name;
     arrays += sep + ("$" + std::to_string(++param)) + "::" + c.type + "[]";
     switch (c.how) {
-      case kind::time: exprs += sep + ("sb_us_to_ts(u." + name + ")"); break;
-      case kind::optional_time:
-        exprs += sep + ("sb_us_to_ts(nullif(u." + name + ", 0))");
-        break;
-      default: exprs += sep + ("u." + name);
+    case kind::time:
+      exprs += sep + ("sb_us_to_ts(u." + name + ")");
+      break;
+    case kind::optional_time:
+      exprs += sep + ("sb_us_to_ts(nullif(u." + name + ", 0))");
+      break;
+    default:
+      exprs += sep + ("u." + name);
     }
     bool is_key = false;
     for (const auto& k : key)
       is_key = is_key || k == name;
     if (!is_key)
-      updates += (updates.empty() ? "" : ", ") + name + " = excluded."
-                 + name;
+      updates += (updates.empty() ? "" : ", ") + name + " = excluded." + name;
   }
   for (const auto& k : key)
     key_list += (key_list.empty() ? "" : ", ") + k;
@@ -258,10 +264,9 @@ session_params(const std::vector<const session_record*>& rows) {
 }
 
 const std::string& upsert_turns_sql() {
-  static const auto sql = upsert_sql("turns", turn_columns(),
-                                     {"session_started_at", "session_id",
-                                      "turn"},
-                                     nullptr);
+  static const auto sql
+    = upsert_sql("turns", turn_columns(),
+                 {"session_started_at", "session_id", "turn"}, nullptr);
   return sql;
 }
 

@@ -100,25 +100,39 @@ caf::expected<checkpoint> pg_store::load_checkpoint(const std::string& name) {
   return result;
 }
 
-caf::expected<std::uint64_t>
-pg_store::first_live_position(std::uint32_t partition) {
-  std::uint64_t first = 0;
-  auto err = run("first_live_position", [&](pqxx::connection& conn) {
+caf::expected<std::optional<live_call_record>>
+pg_store::oldest_live_call(std::uint32_t partition) {
+  std::optional<live_call_record> oldest;
+  auto err = run("oldest_live_call", [&](pqxx::connection& conn) {
     pqxx::nontransaction tx{conn};
-    // Two index lookups on (partition, first_position), not a scan.
+    // Index scans on (partition, first_position), one row each, not a scan
+    // of the table.
     auto rows = tx.exec_params(
-      "select least((select min(first_position) from live_calls "
-      "              where partition = $1),"
-      "             (select min(first_position) from live_calls "
-      "              where partition = -1))",
+      "(select call_id, tenant_id, partition, first_position, epoch, "
+      "        sb_ts_to_us(started_at) from live_calls where partition = $1 "
+      " order by first_position limit 1) "
+      "union all "
+      "(select call_id, tenant_id, partition, first_position, epoch, "
+      "        sb_ts_to_us(started_at) from live_calls where partition = -1 "
+      " order by first_position limit 1) "
+      "order by 4 limit 1",
       static_cast<std::int32_t>(partition));
-    if (!rows.empty() && !rows[0][0].is_null())
-      first = rows[0][0].as<std::uint64_t>();
+    if (rows.empty())
+      return caf::error{};
+    const auto& row = rows[0];
+    live_call_record r;
+    r.call_id = row[0].as<std::string>();
+    r.tenant_id = row[1].as<std::string>();
+    r.partition = row[2].as<std::int32_t>();
+    r.first_position = row[3].as<std::uint64_t>();
+    r.epoch = row[4].as<std::uint64_t>();
+    r.started_at = row[5].is_null() ? 0 : row[5].as<std::int64_t>();
+    oldest = std::move(r);
     return caf::error{};
   });
   if (err)
     return err;
-  return first;
+  return oldest;
 }
 
 caf::expected<std::vector<session_record>>

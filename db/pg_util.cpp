@@ -5,8 +5,8 @@
 #include <pqxx/except>
 #include <pqxx/nontransaction>
 
-#include <cmath>
 #include <charconv>
+#include <cmath>
 #include <stdexcept>
 
 namespace sb::db::detail {
@@ -43,8 +43,8 @@ caf::error translate_current_exception(std::string_view context,
   } catch (const pqxx::in_doubt_error& e) {
     return make_error(db_errc::unavailable, msg + one_line(e.what()));
   } catch (const pqxx::sql_error& e) {
-    return make_error(otherwise, msg + "[" + e.sqlstate() + "] "
-                                   + one_line(e.what()));
+    return make_error(otherwise,
+                      msg + "[" + e.sqlstate() + "] " + one_line(e.what()));
   } catch (const std::invalid_argument& e) {
     return make_error(db_errc::invalid_argument, msg + one_line(e.what()));
   } catch (const std::exception& e) {

@@ -198,10 +198,11 @@ void sessions_fold::track_live(const db::session_record& s, const event& e,
   } else if (e.env.seq == 1) {
     // A call's first event (seq 1) is where a new owner must start reading
     // to rebuild it; later events of a call already live add nothing.
+    auto epoch = next_.epochs.find(partition);
     live_started_.try_emplace(
-      s.id, db::live_call_record{s.id, s.tenant_id,
-                                 static_cast<std::int32_t>(partition), position,
-                                 s.started_at});
+      s.id, db::live_call_record{
+              s.id, s.tenant_id, static_cast<std::int32_t>(partition), position,
+              epoch != next_.epochs.end() ? epoch->second : 0, s.started_at});
   }
 }
 

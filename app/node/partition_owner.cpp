@@ -140,17 +140,22 @@ bool partition_owner::range_of(std::uint32_t partition,
             + " checkpoint: " + db::describe(cp.error());
     return false;
   }
-  auto first_live = store_->first_live_position(partition);
-  if (!first_live) {
-    error = "cannot read live_calls: " + db::describe(first_live.error());
+  auto oldest = store_->oldest_live_call(partition);
+  if (!oldest) {
+    error = "cannot read live_calls: " + db::describe(oldest.error());
     return false;
   }
   out.marker_seq = marker_seq;
+  // From the first event the projection has not committed, or from the
+  // oldest live call if it began earlier; fencing as it stood there.
   out.from_seq = cp->position + 1;
-  if (*first_live != 0 && *first_live < out.from_seq)
-    out.from_seq = *first_live;
+  out.epoch_before = 0;
   if (auto e = cp->epochs.find(partition); e != cp->epochs.end())
     out.epoch_before = e->second;
+  if (*oldest && (*oldest)->first_position < out.from_seq) {
+    out.from_seq = (*oldest)->first_position;
+    out.epoch_before = (*oldest)->epoch;
+  }
   return true;
 }
 

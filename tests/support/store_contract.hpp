@@ -134,8 +134,8 @@ inline session_record only_session(store& s, const std::string& id) {
   return rows->front();
 }
 
-inline std::vector<turn_record>
-turns_of(store& s, const std::string& tenant, const std::string& id) {
+inline std::vector<turn_record> turns_of(store& s, const std::string& tenant,
+                                         const std::string& id) {
   auto rows = s.transcript(tenant, id);
   REQUIRE(rows);
   return *rows;
@@ -174,8 +174,7 @@ inline void commit_stores_rows_and_checkpoint(store& s) {
   REQUIRE(last);
   REQUIRE(last->size() == 2);
   for (const auto& t : *last)
-    check_equal(t, t.session_id == "call-a" ? batch.turns[1]
-                                            : batch.turns[2]);
+    check_equal(t, t.session_id == "call-a" ? batch.turns[1] : batch.turns[2]);
   auto transcript = turns_of(s, "acme", "call-a");
   REQUIRE(transcript.size() == 2);
   check_equal(transcript[0], batch.turns[0]);
@@ -270,8 +269,8 @@ inline void upsert_replaces(store& s) {
 inline void tenants_are_isolated(store& s) {
   auto a = make_session("call-a", "acme");
   auto b = make_session("call-b", "globex");
-  REQUIRE(s.commit(make_batch(0, 1, {a, b},
-                              {make_turn(a, 1), make_turn(b, 1)})));
+  REQUIRE(
+    s.commit(make_batch(0, 1, {a, b}, {make_turn(a, 1), make_turn(b, 1)})));
   auto mine = s.find_session("acme", "call-a");
   REQUIRE(mine);
   CHECK(mine->has_value());
@@ -322,8 +321,8 @@ inline void api_keys_authenticate(store& s) {
     CHECK_FALSE(res->has_value());
   }
   // Invalid requests.
-  CHECK(is(s.create_api_key("acme", "root").error(),
-           db_errc::invalid_argument));
+  CHECK(
+    is(s.create_api_key("acme", "root").error(), db_errc::invalid_argument));
   CHECK(is(s.create_api_key("initech", "admin").error(),
            db_errc::invalid_argument));
   CHECK(is(s.ensure_tenant("").error(), db_errc::invalid_argument));
@@ -344,7 +343,7 @@ inline void api_keys_authenticate(store& s) {
 inline void text_round_trips(store& s) {
   const std::vector<std::string> ids{
     "plain", "with,comma", "with\"quote", "with{brace}", "back\\slash",
-    "NULL", "", "sp ace", "'single'", "ünï©ødé-📞"};
+    "NULL",  "",           "sp ace",      "'single'",    "ünï©ødé-📞"};
   const std::string nasty = "line1\nline2\t\"quoted\" \\back\\ {a,b} 'x' "
                             "NULL ünïcode 日本語 📞 \r end";
   std::vector<session_record> sessions;
@@ -407,8 +406,8 @@ inline void times_round_trip(store& s) {
 inline void placeholder_sessions_are_promoted(store& s) {
   auto early = make_session("call-a", "acme", 0);
   early.answered_at = 0;
-  REQUIRE(s.commit(make_batch(0, 1, {early},
-                              {make_turn(early, 1), make_turn(early, 2)})));
+  REQUIRE(s.commit(
+    make_batch(0, 1, {early}, {make_turn(early, 1), make_turn(early, 2)})));
   CHECK(only_session(s, "call-a").started_at == 0);
   auto real = make_session("call-a", "acme", t0);
   auto t2 = make_turn(real, 2, "agent, with the real start");
@@ -420,6 +419,50 @@ inline void placeholder_sessions_are_promoted(store& s) {
   CHECK(transcript[0].text == "some words");
   CHECK(transcript[1].session_started_at == t0);
   CHECK(transcript[1].text == "agent, with the real start");
+}
+
+/// live_calls: rows arrive with their batch, keep their first position
+/// when written again, leave when the call ends; the oldest per partition
+/// (rows of partition -1 counting everywhere) bounds a rebuild.
+inline void live_calls_bound_rehydration(store& s) {
+  auto live = [](std::string id, std::int32_t partition, std::uint64_t first,
+                 std::uint64_t epoch) {
+    return live_call_record{std::move(id), "acme", partition, first, epoch, t0};
+  };
+  REQUIRE(s.oldest_live_call(3).value() == std::nullopt);
+  auto b1 = make_batch(0, 10);
+  b1.live_started
+    = {live("c1", 3, 4, 7), live("c2", 3, 9, 8), live("c3", 5, 2, 7)};
+  REQUIRE(s.commit(b1));
+  auto oldest = s.oldest_live_call(3).value();
+  REQUIRE(oldest);
+  CHECK(oldest->call_id == "c1");
+  CHECK(oldest->first_position == 4);
+  CHECK(oldest->epoch == 7);
+  CHECK(oldest->started_at == t0);
+  CHECK(s.oldest_live_call(5).value()->call_id == "c3");
+  CHECK(s.oldest_live_call(4).value() == std::nullopt);
+
+  // Written again later (a replayed first event): the first row stays.
+  auto b2 = make_batch(10, 20);
+  b2.live_started = {live("c1", 3, 15, 9)};
+  b2.live_ended = {"c3", "never-live"};
+  REQUIRE(s.commit(b2));
+  CHECK(s.oldest_live_call(3).value()->first_position == 4);
+  CHECK(s.oldest_live_call(5).value() == std::nullopt);
+
+  auto b3 = make_batch(20, 30);
+  b3.live_ended = {"c1"};
+  b3.live_started = {live("old", -1, 1, 0)}; // migration 0004's kind
+  REQUIRE(s.commit(b3));
+  CHECK(s.oldest_live_call(3).value()->call_id == "old");
+  CHECK(s.oldest_live_call(60).value()->first_position == 1);
+
+  // A batch that loses its compare-and-set writes no live call either.
+  auto stale = make_batch(20, 40);
+  stale.live_ended = {"old", "c2"};
+  CHECK(is(s.commit(stale).error(), db_errc::checkpoint_conflict));
+  CHECK(s.oldest_live_call(3).value()->call_id == "old");
 }
 
 } // namespace sb::test::store_contract

@@ -47,8 +47,8 @@ public:
 
   caf::expected<bool> revoke_api_key(const std::string& key_prefix) override;
 
-  caf::expected<std::uint64_t>
-  first_live_position(std::uint32_t partition) override;
+  caf::expected<std::optional<live_call_record>>
+  oldest_live_call(std::uint32_t partition) override;
 
   /// Number of stored session rows (placeholders included), for tests.
   [[nodiscard]] std::size_t session_rows() const;

@@ -47,8 +47,8 @@ public:
   /// the checkpoint.
   caf::expected<void> commit(const projection_batch& batch) override;
 
-  caf::expected<std::uint64_t>
-  first_live_position(std::uint32_t partition) override;
+  caf::expected<std::optional<live_call_record>>
+  oldest_live_call(std::uint32_t partition) override;
 
   caf::expected<std::optional<session_record>>
   find_session(const std::string& tenant_id, const std::string& id) override;

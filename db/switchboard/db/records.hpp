@@ -76,6 +76,9 @@ struct live_call_record {
   /// partition's start.
   std::int32_t partition = 0;
   std::uint64_t first_position = 0; ///< stream sequence of its first event
+  /// The partition's newest fencing epoch when that event was read: a
+  /// rebuild that starts there fences exactly as a reader from the start.
+  std::uint64_t epoch = 0;
   std::int64_t started_at = 0;
 };
 

@@ -37,14 +37,14 @@ public:
   /// checkpoint position is not batch.previous.position.
   virtual caf::expected<void> commit(const projection_batch& batch) = 0;
 
-  /// The smallest first_position of the live calls of `partition` (rows of
-  /// partition -1 count for every partition); 0 if it has none.
+  /// The live call of `partition` whose events begin first (rows of
+  /// partition -1 count for every partition), or nullopt if it has none.
   /// Added with live_calls: the default answers db_errc::invalid_argument;
   /// pg_store and memory_store implement it.
-  virtual caf::expected<std::uint64_t>
-  first_live_position(std::uint32_t partition) {
+  virtual caf::expected<std::optional<live_call_record>>
+  oldest_live_call(std::uint32_t partition) {
     return make_error(db_errc::invalid_argument,
-                      "first_live_position: not supported by this store ("
+                      "oldest_live_call: not supported by this store ("
                         + std::to_string(partition) + ")");
   }
 

@@ -44,6 +44,10 @@ TEST_CASE("pg_store: times round-trip") {
   times_round_trip(*fresh_store());
 }
 
+TEST_CASE("pg_store: live calls bound rehydration") {
+  live_calls_bound_rehydration(*fresh_store());
+}
+
 TEST_CASE("pg_store: placeholder sessions are promoted") {
   auto url = migrated_url();
   placeholder_sessions_are_promoted(*connect(url));

@@ -50,6 +50,11 @@ TEST_CASE("memory_store: times round-trip") {
   times_round_trip(s);
 }
 
+TEST_CASE("memory_store: live calls bound rehydration") {
+  memory_store s;
+  live_calls_bound_rehydration(s);
+}
+
 TEST_CASE("memory_store: placeholder sessions are promoted") {
   memory_store s;
   placeholder_sessions_are_promoted(s);

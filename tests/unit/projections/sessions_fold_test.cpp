@@ -141,7 +141,8 @@ TEST_CASE("a fold carried over batches writes what fresh folds that reload "
      call_event("c2", 2, user_spoke{1, 0, "Hi", 0, 0, "", 0, false})},
     {call_event("c1", 3, agent_spoke{2, 0, "Welcome.", 0}),
      call_event("c2", 3, agent_spoke{2, 0, "Hi there,", 0}),
-     call_event("c1", 4, call_ended{call_status::completed, "user_hangup", 0, 3000}),
+     call_event("c1", 4,
+                call_ended{call_status::completed, "user_hangup", 0, 3000}),
      call_event("c2", 4, agent_spoke{2, 1, "how can I help?", 0}),
      call_event("c2", 5, user_spoke{3, 0, "Invoices.", 0, 0, "", 0, false})},
     {call_event("c2", 6, turn_completed{2, speaker::agent, 10, 20, true}),
@@ -205,15 +206,17 @@ TEST_CASE("trim keeps live calls with their last turn and drops ended ones") {
        {call_event("live", 1, user_spoke{1, 0, "One", 0, 0, "", 0, false}),
         call_event("live", 2, agent_spoke{2, 0, "Two", 0}),
         call_event("done", 1, user_spoke{1, 0, "Bye", 0, 0, "", 0, false}),
-        call_event("done", 2, call_ended{call_status::completed, "user_hangup", 0, 3000})})
+        call_event("done", 2,
+                   call_ended{call_status::completed, "user_hangup", 0, 3000})})
     fold.apply(e, 0, ++position);
-  (void) fold.take_batch();
+  (void)fold.take_batch();
   fold.trim(100);
   CHECK(fold.holds("live"));
   CHECK_FALSE(fold.holds("done"));
   // The live call's first turn is gone: a part of it adds nothing.
-  fold.apply(call_event("live", 3, user_spoke{1, 1, "more", 0, 0, "", 0, false}),
-             0, ++position);
+  fold.apply(
+    call_event("live", 3, user_spoke{1, 1, "more", 0, 0, "", 0, false}), 0,
+    ++position);
   fold.apply(call_event("live", 4, agent_spoke{2, 1, "Three", 0}), 0,
              ++position);
   auto batch = fold.take_batch();
@@ -221,4 +224,39 @@ TEST_CASE("trim keeps live calls with their last turn and drops ended ones") {
   CHECK(batch.turns[0].text == "Two Three");
   fold.trim(0); // over the bound: everything goes
   CHECK_FALSE(fold.holds("live"));
+}
+
+TEST_CASE("a call is live from its first event until it ends") {
+  feed f;
+  event marker;
+  marker.payload = partition_acquired{3, 5, "node-1"};
+  f.fold.apply(marker, 3, ++f.position); // position 1: epoch 5 from here
+  f.apply(call_started{"bot", "", "pipecat", "", "", "", ""}, 5);
+  f.apply(user_interrupted{0}, 5);
+  auto first = f.fold.take_batch();
+  REQUIRE(first.live_started.size() == 1);
+  CHECK(first.live_started[0].call_id == "c1");
+  CHECK(first.live_started[0].partition == 3);
+  CHECK(first.live_started[0].first_position == 2); // its seq-1 event
+  CHECK(first.live_started[0].epoch == 5);
+  CHECK(first.live_ended.empty());
+
+  f.apply(user_interrupted{0}, 5); // still live: nothing new to record
+  auto second = f.fold.take_batch();
+  CHECK(second.live_started.empty());
+  CHECK(second.live_ended.empty());
+
+  f.apply(call_ended{call_status::completed, "user_hangup", 0, 3000}, 5);
+  auto third = f.fold.take_batch();
+  CHECK(third.live_started.empty());
+  CHECK(third.live_ended == std::vector<std::string>{"c1"});
+}
+
+TEST_CASE("a call that starts and ends in one batch is never live") {
+  feed f;
+  f.apply(call_started{"bot", "", "pipecat", "", "", "", ""});
+  f.apply(call_ended{call_status::failed, "error", 0, 10});
+  auto batch = f.fold.take_batch();
+  CHECK(batch.live_started.empty());
+  CHECK(batch.live_ended == std::vector<std::string>{"c1"});
 }
