@@ -4,8 +4,8 @@ namespace sb::app::http {
 
 reply error_reply(int status, std::string code, std::string message,
                   nlohmann::json extra) {
-  nlohmann::json error = {{"code", std::move(code)},
-                          {"message", std::move(message)}};
+  nlohmann::json error
+    = {{"code", std::move(code)}, {"message", std::move(message)}};
   if (extra.is_object())
     for (auto& [key, value] : extra.items())
       error[key] = value;
@@ -20,6 +20,7 @@ std::string to_body(const nlohmann::json& body) {
 }
 
 const char* reason_phrase(int status) noexcept {
+  // clang-format off
   switch (status) {
     case 200: return "OK";
     case 201: return "Created";
@@ -31,10 +32,13 @@ const char* reason_phrase(int status) noexcept {
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     default: return "Unknown";
   }
+  // clang-format on
 }
 
 } // namespace sb::app::http

@@ -2,10 +2,36 @@
 
 #include <caf/sec.hpp>
 
+#include <stdexcept>
+
 namespace sb::test {
 
-std::function<caf::expected<std::unique_ptr<db::store>>()>
-fake_db::factory() {
+void gate::shut() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  shut_ = true;
+}
+
+void gate::open() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  shut_ = false;
+  cv_.notify_all();
+}
+
+void gate::pass() {
+  std::unique_lock<std::mutex> guard{mtx_};
+  ++held_;
+  cv_.notify_all();
+  cv_.wait_for(guard, std::chrono::seconds{30}, [this] { return !shut_; });
+  --held_;
+}
+
+bool gate::wait_held(int n) {
+  std::unique_lock<std::mutex> guard{mtx_};
+  return cv_.wait_for(guard, std::chrono::seconds{10},
+                      [this, n] { return held_ >= n; });
+}
+
+std::function<caf::expected<std::unique_ptr<db::store>>()> fake_db::factory() {
   return [this]() -> caf::expected<std::unique_ptr<db::store>> {
     if (factory_fails)
       return db::make_error(db::db_errc::unavailable, "connection refused");
@@ -46,6 +72,12 @@ caf::expected<void> fake_store::commit(const db::projection_batch&) {
 
 caf::expected<std::optional<db::session_record>>
 fake_store::find_session(const std::string& tenant_id, const std::string& id) {
+  ++data_->find_calls;
+  data_->find_gate.pass();
+  auto n = data_->throw_next_calls.load();
+  while (n > 0)
+    if (data_->throw_next_calls.compare_exchange_weak(n, n - 1))
+      throw std::runtime_error("the fake store throws");
   if (should_fail())
     return db::make_error(db::db_errc::unavailable, "connection lost");
   std::lock_guard<std::mutex> guard{data_->mtx};
@@ -71,8 +103,8 @@ caf::expected<bool> fake_store::ensure_tenant(const std::string&) {
   return false;
 }
 
-caf::expected<std::string>
-fake_store::create_api_key(const std::string&, const std::string&) {
+caf::expected<std::string> fake_store::create_api_key(const std::string&,
+                                                      const std::string&) {
   return db::make_error(db::db_errc::invalid_argument, "not in the fake");
 }
 
@@ -90,6 +122,7 @@ fake_store::authenticate(const std::string& plain_key) {
 
 caf::expected<app::ingest_report>
 fake_ingest::ingest_pipecat(const app::ingest_request& req) {
+  hold.pass();
   std::lock_guard<std::mutex> guard{mtx};
   pipecat_calls.push_back(
     {req.tenant_id, req.agent_id, req.call_id, std::string{req.body}});
@@ -102,6 +135,7 @@ caf::expected<app::ingest_report>
 fake_ingest::ingest_signals(const std::string& tenant_id,
                             const std::string& agent_id,
                             std::vector<signal> signals) {
+  hold.pass();
   std::lock_guard<std::mutex> guard{mtx};
   auto n = signals.size();
   signals_calls.push_back({tenant_id, agent_id, std::move(signals)});
