@@ -131,7 +131,6 @@ void partition_owner::take_free() {
 }
 
 bool partition_owner::range_of(std::uint32_t partition,
-                               std::uint64_t marker_seq,
                                router::rehydration_range& out,
                                std::string& error) {
   auto cp = store_->load_checkpoint(settings_.projection);
@@ -145,7 +144,6 @@ bool partition_owner::range_of(std::uint32_t partition,
     error = "cannot read live_calls: " + db::describe(oldest.error());
     return false;
   }
-  out.marker_seq = marker_seq;
   // From the first event the projection has not committed, or from the
   // oldest live call if it began earlier; fencing as it stood there.
   out.from_seq = cp->position + 1;
@@ -162,6 +160,12 @@ bool partition_owner::range_of(std::uint32_t partition,
 bool partition_owner::take(std::uint32_t partition, std::uint64_t epoch,
                            std::string& error) {
   auto began = std::chrono::steady_clock::now();
+  // Where to read from, before the marker exists: the projection may
+  // commit the marker itself at any moment, and a start past the marker
+  // would never see it.
+  router::rehydration_range range;
+  if (!range_of(partition, range, error))
+    return false;
   event marker;
   marker.env.epoch = epoch;
   marker.env.occurred_at = now_us();
@@ -174,9 +178,7 @@ bool partition_owner::take(std::uint32_t partition, std::uint64_t epoch,
             + ": " + stored.error;
     return false;
   }
-  router::rehydration_range range;
-  if (!range_of(partition, stored.seq, range, error))
-    return false;
+  range.marker_seq = stored.seq;
   rehydrated_partition calls;
   if (!router::rehydrate(*js_, partition, range, epoch, calls, error))
     return false;

@@ -73,9 +73,10 @@ private:
   void let_go(std::uint32_t partition);
   /// Asks the router to forget the partition, and waits for it.
   void drop_in_router(std::uint32_t partition);
-  /// Where the rebuild of `partition` reads; false if PostgreSQL failed.
-  bool range_of(std::uint32_t partition, std::uint64_t marker_seq,
-                router::rehydration_range& out, std::string& error);
+  /// Where the rebuild of `partition` starts reading (all but the marker);
+  /// false if PostgreSQL failed.
+  bool range_of(std::uint32_t partition, router::rehydration_range& out,
+                std::string& error);
 
   caf::actor_system& sys_;
   std::shared_ptr<jetstream> js_;
