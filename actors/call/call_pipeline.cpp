@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <cctype>
+#include <string_view>
 
 namespace sb::call {
 
@@ -31,6 +33,83 @@ std::string normalized(const std::string& text) {
 
 bool turn_open(const call_state& st, speaker who) {
   return st.turn.number != 0 && st.turn.parts > 0 && st.turn.who == who;
+}
+
+// -- text limits (max_text_bytes, max_name_bytes) ----------------------------
+
+// Observations only: what is decided never depends on them.
+std::atomic<std::uint64_t> texts_cut_total{0};
+std::atomic<std::uint64_t> parts_dropped_total{0};
+
+/// Room kept at the end of a cut text for its marker.
+constexpr std::size_t marker_room = 64;
+constexpr std::string_view turn_marker
+  = " [truncated: the turn is longer than 256 KiB]";
+static_assert(turn_marker.size() <= marker_room);
+static_assert(max_text_bytes == 256 * 1024, "turn_marker names the limit");
+
+/// " [truncated from N bytes]": at most 44 bytes for any N.
+std::string cut_marker(std::size_t original) {
+  return " [truncated from " + std::to_string(original) + " bytes]";
+}
+
+/// Cuts `text` to `keep` bytes or fewer, never inside a UTF-8 sequence.
+void cut_at(std::string& text, std::size_t keep) {
+  if (keep >= text.size())
+    return;
+  while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80)
+    --keep;
+  text.resize(keep);
+}
+
+/// A copy of `text` of at most `limit` bytes, marker included (counted).
+std::string capped(const std::string& text, std::size_t limit) {
+  if (text.size() <= limit)
+    return text;
+  auto marker = cut_marker(text.size());
+  auto out = text;
+  cut_at(out, limit > marker.size() ? limit - marker.size() : 0);
+  out += marker;
+  texts_cut_total.fetch_add(1, std::memory_order_relaxed);
+  return out;
+}
+
+enum class fit : std::uint8_t {
+  as_is, ///< the part joins its turn whole
+  cut,   ///< the part was cut: with it the turn reaches the limit
+  full,  ///< the turn reached the limit before: the part is dropped
+};
+
+/// Whether `part` may join a turn whose text so far is `turn` (empty for a
+/// new turn) within max_text_bytes; cuts it where it would not fit whole.
+fit fit_part(const std::string& turn, std::string& part) {
+  auto used = turn.empty() ? 0 : turn.size() + 1; // parts join with a space
+  constexpr auto room = max_text_bytes - marker_room;
+  if (used + part.size() <= room)
+    return fit::as_is;
+  if (used >= room)
+    return fit::full;
+  auto marker
+    = turn.empty() ? cut_marker(part.size()) : std::string{turn_marker};
+  cut_at(part, room - used);
+  part += marker;
+  return fit::cut;
+}
+
+void count(fit f) {
+  if (f == fit::cut)
+    texts_cut_total.fetch_add(1, std::memory_order_relaxed);
+  else if (f == fit::full)
+    parts_dropped_total.fetch_add(1, std::memory_order_relaxed);
+}
+
+/// Fits `text` to the turn it joins (the open turn of `who`, or a new one);
+/// false if it is dropped.
+bool joins_turn(const call_state& st, speaker who, std::string& text) {
+  static const std::string none;
+  auto f = fit_part(turn_open(st, who) ? st.turn.text : none, text);
+  count(f);
+  return f != fit::full;
 }
 
 /// Closes the open turn, if any: its latency (agent turns) and its timing.
@@ -81,7 +160,7 @@ void end_call(const call_state& st, call_status status, std::string reason,
   close_turn(st, at, out);
   call_ended ended;
   ended.status = status;
-  ended.end_reason = std::move(reason);
+  ended.end_reason = capped(reason, max_name_bytes);
   ended.ended_at = at;
   auto started = st.started_at != 0 ? st.started_at : at;
   ended.duration_ms = (at - started) / 1000;
@@ -103,11 +182,14 @@ call_started started_by(const signal& s, const signal_context& ctx) {
       && !s.detail.empty() && s.detail.front() == '{') {
     auto details = nlohmann::json::parse(s.detail, nullptr, false);
     if (details.is_object()) {
-      started.direction = details.value("direction", "");
-      started.from = details.value("from", "");
-      started.to = details.value("to", "");
-      started.campaign = details.value("campaign", "");
-      started.language = details.value("language", "");
+      auto field = [&details](const char* name) {
+        return capped(details.value(name, ""), max_name_bytes);
+      };
+      started.direction = field("direction");
+      started.from = field("from");
+      started.to = field("to");
+      started.campaign = field("campaign");
+      started.language = field("language");
     }
   }
   return started;
@@ -171,19 +253,25 @@ void activity(const call_state& st, const signal& s, payloads& out) {
       break;
     case signal_kind::user_text: {
       auto text = normalized(s.text);
-      if (!text.empty())
+      if (!text.empty() && joins_turn(st, speaker::user, text))
         user_text(st, s, std::move(text), false, out);
       break;
     }
     case signal_kind::user_context_text: {
       auto text = normalized(s.text);
-      if (!text.empty() && context_is_new(st, text))
+      if (text.empty() || turn_open(st, speaker::user))
+        break; // the transcription lines already carry this utterance
+      // Compared as it would be stored: cut like the turn it would open.
+      auto f = fit_part({}, text);
+      if (context_is_new(st, text)) {
+        count(f);
         user_text(st, s, std::move(text), true, out);
+      }
       break;
     }
     case signal_kind::bot_text: {
       auto text = normalized(s.text);
-      if (text.empty())
+      if (text.empty() || !joins_turn(st, speaker::agent, text))
         break;
       agent_spoke spoke;
       spoke.text = std::move(text);
@@ -203,7 +291,7 @@ void activity(const call_state& st, const signal& s, payloads& out) {
     case signal_kind::ttfa:
     case signal_kind::latency_summary: {
       metric_measured m;
-      m.service = s.service;
+      m.service = capped(s.service, max_name_bytes);
       m.metric = s.kind == signal_kind::ttfb              ? "ttfb"
                  : s.kind == signal_kind::processing_time ? "processing"
                  : s.kind == signal_kind::ttfa            ? "ttfa"
@@ -214,33 +302,40 @@ void activity(const call_state& st, const signal& s, payloads& out) {
       break;
     }
     case signal_kind::llm_usage:
-      out.emplace_back(usage_recorded{s.service, s.prompt_tokens,
-                                      s.completion_tokens, 0, 0});
+      out.emplace_back(usage_recorded{capped(s.service, max_name_bytes),
+                                      s.prompt_tokens, s.completion_tokens, 0,
+                                      0});
       break;
     case signal_kind::tts_usage:
-      out.emplace_back(usage_recorded{s.service, 0, 0, s.characters, 0});
+      out.emplace_back(usage_recorded{capped(s.service, max_name_bytes), 0, 0,
+                                      s.characters, 0});
       break;
     case signal_kind::stt_usage:
-      out.emplace_back(usage_recorded{s.service, 0, 0, 0, s.value_s});
+      out.emplace_back(
+        usage_recorded{capped(s.service, max_name_bytes), 0, 0, 0, s.value_s});
       break;
     case signal_kind::function_call:
-      out.emplace_back(tool_invoked{s.text, s.detail, "", -1, ""});
+      out.emplace_back(tool_invoked{capped(s.text, max_name_bytes),
+                                    capped(s.detail, max_text_bytes), "", -1,
+                                    ""});
       break;
     case signal_kind::function_result:
-      out.emplace_back(tool_invoked{s.text, "", s.detail, -1, ""});
+      out.emplace_back(tool_invoked{capped(s.text, max_name_bytes), "",
+                                    capped(s.detail, max_text_bytes), -1, ""});
       break;
     case signal_kind::warning:
-      out.emplace_back(problem_logged{"warning", s.service, s.text});
-      break;
     case signal_kind::error:
-      out.emplace_back(problem_logged{"error", s.service, s.text});
-      break;
     case signal_kind::fatal_error:
-      out.emplace_back(problem_logged{"fatal", s.service, s.text});
+    case signal_kind::idle_detected: {
+      const char* severity = s.kind == signal_kind::warning       ? "warning"
+                             : s.kind == signal_kind::error       ? "error"
+                             : s.kind == signal_kind::fatal_error ? "fatal"
+                                                                  : "idle";
+      out.emplace_back(problem_logged{severity,
+                                      capped(s.service, max_name_bytes),
+                                      capped(s.text, max_text_bytes)});
       break;
-    case signal_kind::idle_detected:
-      out.emplace_back(problem_logged{"idle", s.service, s.text});
-      break;
+    }
     case signal_kind::pipeline_finished:
     case signal_kind::pipeline_cancelled: {
       if (st.fatal_seen)
@@ -261,6 +356,11 @@ void activity(const call_state& st, const signal& s, payloads& out) {
 
 } // namespace
 
+text_cut_counts text_cuts() noexcept {
+  return {texts_cut_total.load(std::memory_order_relaxed),
+          parts_dropped_total.load(std::memory_order_relaxed)};
+}
+
 bool is_amendment(signal_kind kind) noexcept {
   return kind == signal_kind::recording_ready;
 }
@@ -270,7 +370,7 @@ payloads decide(const call_state& st, const signal& s,
   payloads out;
   if (st.ended()) {
     if (s.kind == signal_kind::recording_ready)
-      out.emplace_back(recording_available{s.detail});
+      out.emplace_back(recording_available{capped(s.detail, max_text_bytes)});
     return out;
   }
   // Lifecycle signals from providers that know about the phone network.
@@ -306,7 +406,7 @@ payloads decide(const call_state& st, const signal& s,
                s.at_us, out);
       return out;
     case signal_kind::recording_ready:
-      out.emplace_back(recording_available{s.detail});
+      out.emplace_back(recording_available{capped(s.detail, max_text_bytes)});
       return out;
     default:
       break;

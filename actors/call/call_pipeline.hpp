@@ -7,9 +7,34 @@
 
 #include "call/call_state.hpp"
 
+#include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace sb::call {
+
+/// The most bytes of text one event field carries (an utterance, tool
+/// arguments or result, a problem message, a recording URL), and the most a
+/// turn gathers from its parts. A longer text is cut on a character
+/// boundary and ends with " [truncated from N bytes]"; a turn that reaches
+/// the limit ends with " [truncated: the turn is longer than 256 KiB]" and
+/// its later parts are dropped. So every event fits one NATS message (1 MiB
+/// by default) whatever the signal held, and a turn's text stays well
+/// under PostgreSQL's 1 MB tsvector limit (turns_text_idx). README "Limits".
+inline constexpr std::size_t max_text_bytes = 256 * 1024;
+
+/// The same for names: services, tool names, end reasons, languages,
+/// campaign, caller and callee.
+inline constexpr std::size_t max_name_bytes = 1024;
+
+/// Texts cut and turn parts dropped by the limits above, by every call of
+/// this process since it started (for metrics; the events say it too).
+struct text_cut_counts {
+  std::uint64_t texts_cut = 0;
+  std::uint64_t parts_dropped = 0;
+};
+
+[[nodiscard]] text_cut_counts text_cuts() noexcept;
 
 /// Who the events come from and where the signal was read.
 struct signal_context {

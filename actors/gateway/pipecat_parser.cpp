@@ -119,6 +119,7 @@ struct pipecat_parser::impl {
     d.line = line_no;
     d.reason = std::move(reason);
     d.raw = utf8::sanitize(line, dead_letter_raw_bytes);
+    d.raw_bytes = line.size();
     dead.push_back(std::move(d));
   }
 

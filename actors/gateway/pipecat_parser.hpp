@@ -20,8 +20,11 @@ struct parse_options {
   /// Used for lines that name no call when there is no request_call_id;
   /// the caller generates it (a UUID) and returns it to the client.
   std::string generated_call_id;
-  /// Lines longer than this are dead-lettered, not parsed.
-  std::size_t max_line_bytes = 1 << 20;
+  /// Lines longer than this are dead-lettered, not parsed. The ingest
+  /// service sets it from the NATS server's max_payload so that every line
+  /// read fits one message as a signal (app/ingest/ingest_limits.hpp); this
+  /// default is that value for nats-server's default of 1 MiB.
+  std::size_t max_line_bytes = (1 << 20) - 8 * 1024;
 };
 
 /// Why a line was not kept, or what it became.
@@ -42,6 +45,7 @@ struct dead_letter {
   std::uint32_t line = 0;
   std::string reason;
   std::string raw; ///< the line, cut to 4 KiB, invalid bytes replaced
+  std::size_t raw_bytes = 0; ///< the whole line's size
 };
 
 struct parse_totals {

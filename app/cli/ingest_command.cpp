@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include "gateway/pipecat_parser.hpp"
+#include "ingest/ingest_limits.hpp"
 #include "ingest/nats_ingest_service.hpp"
 
 #include <nlohmann/json.hpp>
@@ -59,6 +60,9 @@ int dry_run(const ingest_options& opt, const std::string& body) {
   gateway::parse_options options;
   options.request_call_id = opt.call_id;
   options.generated_call_id = opt.call_id.empty() ? make_uuid() : "";
+  // No server is asked: lines are read as with nats-server's default
+  // max_payload (README "Limits").
+  options.max_line_bytes = limits_for(default_max_payload).line_bytes;
   gateway::pipecat_parser parser{options};
   std::vector<signal> signals;
   std::map<std::string, std::uint64_t> dropped_by_reason;
@@ -127,6 +131,8 @@ int send(const ingest_options& opt, const std::string& body) {
                      {"dropped", report->dropped},
                      {"dead_lettered", report->dead_lettered},
                      {"call_ids", report->call_ids}};
+  if (report->too_large > 0)
+    out["too_large"] = report->too_large;
   if (!report->generated_call_id.empty())
     out["call_id"] = report->generated_call_id;
   std::cout << out.dump() << "\n";

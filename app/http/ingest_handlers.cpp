@@ -104,6 +104,8 @@ reply accepted(const ingest_report& report) {
             {"dropped", report.dropped},
             {"dead_lettered", report.dead_lettered},
             {"call_ids", report.call_ids}};
+  if (report.too_large > 0) // of dead_lettered, README "Limits"
+    r.body["too_large"] = report.too_large;
   if (!report.generated_call_id.empty())
     r.body["call_id"] = report.generated_call_id;
   return r;
