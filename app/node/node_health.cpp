@@ -1,5 +1,7 @@
 #include "node/node_health.hpp"
 
+#include "call/call_pipeline.hpp"
+
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 
@@ -46,6 +48,9 @@ nlohmann::json node_health(const health_sources& from) {
   } else {
     j["router"] = "busy";
   }
+  auto cuts = call::text_cuts();
+  j["texts_cut"] = cuts.texts_cut;
+  j["turn_parts_dropped"] = cuts.parts_dropped;
   if (auto e = from.sessions->last_error(); !e.empty())
     j["projection_last_error"] = e;
   return j;
