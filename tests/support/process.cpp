@@ -49,13 +49,13 @@ void close_other_fds(int keep) {
   int err = errno;
   int msg[2] = {code, err};
   auto n = ::write(err_fd, msg, sizeof msg);
-  (void) n;
+  (void)n;
   ::_exit(127);
 }
 
 constexpr const char* child_steps[] = {
-  "dup2",   "setpgid", "chdir",  "setgroups",
-  "setgid", "setuid",  "prctl",  "execve",
+  "dup2",   "setpgid", "chdir", "setgroups",
+  "setgid", "setuid",  "prctl", "execve",
 };
 
 } // namespace
@@ -92,11 +92,8 @@ child_process::~child_process() {
 }
 
 child_process::child_process(child_process&& other) noexcept
-  : pid_(std::exchange(other.pid_, -1)),
-    exited_(other.exited_),
-    status_(other.status_),
-    log_file_(std::move(other.log_file_)) {
-}
+  : pid_(std::exchange(other.pid_, -1)), exited_(other.exited_),
+    status_(other.status_), log_file_(std::move(other.log_file_)) {}
 
 child_process& child_process::operator=(child_process&& other) noexcept {
   if (this != &other) {
@@ -167,9 +164,9 @@ void child_process::start(const std::vector<std::string>& argv,
     gid = pw.pw_gid;
   }
 
-  int out_fd = ::open(opts.log_file.empty() ? "/dev/null"
-                                            : opts.log_file.c_str(),
-                      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int out_fd
+    = ::open(opts.log_file.empty() ? "/dev/null" : opts.log_file.c_str(),
+             O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (out_fd < 0)
     throw std::runtime_error("cannot open log file " + opts.log_file + ": "
                              + errno_text(errno));
@@ -182,8 +179,8 @@ void child_process::start(const std::vector<std::string>& argv,
       ::close(in_fd);
     throw std::runtime_error("child_process: " + errno_text(err));
   }
-  const char* cwd = opts.working_dir.empty() ? nullptr
-                                             : opts.working_dir.c_str();
+  const char* cwd
+    = opts.working_dir.empty() ? nullptr : opts.working_dir.c_str();
   pid_t parent = ::getpid();
 
   pid_t pid = ::fork();
@@ -300,6 +297,36 @@ int child_process::wait() {
   return 128 + term_signal();
 }
 
+exit_status child_process::status() {
+  exit_status out;
+  if (pid_ <= 0 || is_running())
+    return out;
+  out.exited = true;
+  if (auto code = exit_code())
+    out.code = *code;
+  out.signal = term_signal();
+  return out;
+}
+
+std::string exit_status::describe() const {
+  if (!exited)
+    return "still running";
+  if (signal != 0)
+    return "signal " + std::to_string(signal) + " (" + ::strsignal(signal)
+           + ")";
+  return "exit code " + std::to_string(code);
+}
+
+void child_process::pause() {
+  if (is_running())
+    ::kill(pid_, SIGSTOP);
+}
+
+void child_process::resume() {
+  if (is_running())
+    ::kill(pid_, SIGCONT);
+}
+
 std::optional<int> child_process::exit_code() const {
   if (pid_ <= 0 || !exited_ || !WIFEXITED(status_))
     return std::nullopt;
@@ -318,6 +345,9 @@ void child_process::stop(std::chrono::milliseconds grace, int signal) noexcept {
   if (!is_running())
     return;
   ::kill(pid_, signal);
+  // A stopped child keeps the signal pending until it runs again.
+  if (signal != SIGCONT)
+    ::kill(pid_, SIGCONT);
   if (!wait_for(grace)) {
     // The group too (it is the child's own, and the child is not reaped
     // yet, so the id cannot have been reused).

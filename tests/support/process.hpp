@@ -18,6 +18,18 @@
 
 namespace sb::test {
 
+/// How a child ended: an exit code, or the signal that killed it.
+struct exit_status {
+  bool exited = false; ///< false while running (or never started)
+  int code = -1;       ///< the exit code when it exited normally, else -1
+  int signal = 0;      ///< the signal that ended it, else 0
+
+  /// Exited normally with code 0.
+  [[nodiscard]] bool clean() const { return exited && code == 0; }
+  /// "exit code 1", "signal 11 (Segmentation fault)", "still running".
+  [[nodiscard]] std::string describe() const;
+};
+
 class child_process {
 public:
   struct options {
@@ -70,8 +82,19 @@ public:
   /// The signal that ended it; 0 while running or if it exited normally.
   [[nodiscard]] int term_signal() const;
 
-  /// Sends `signal`, waits up to `grace`, then SIGKILLs the child and its
-  /// process group and reaps it. Never throws; no-op when not running.
+  /// How it ended, reaping it if it has exited; `exited` is false while it
+  /// runs (or is paused).
+  [[nodiscard]] exit_status status();
+
+  /// SIGSTOP: the child stops, keeps its sockets and its memory, and answers
+  /// nothing until resume(). No-op once it exited.
+  void pause();
+  /// SIGCONT after pause().
+  void resume();
+
+  /// Sends `signal` (and SIGCONT, in case it is paused), waits up to `grace`,
+  /// then SIGKILLs the child and its process group and reaps it. Never
+  /// throws; no-op when not running.
   void stop(std::chrono::milliseconds grace = std::chrono::seconds{5},
             int signal = 15 /* SIGTERM */) noexcept;
 

@@ -44,15 +44,6 @@ void remove_dir(const std::string& dir) noexcept {
   fs::remove_all(dir, ec);
 }
 
-bool file_contains(const std::string& path, const std::string& needle) {
-  std::ifstream in{path};
-  std::string line;
-  while (std::getline(in, line))
-    if (line.find(needle) != std::string::npos)
-      return true;
-  return false;
-}
-
 bool contains(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
 }
@@ -109,30 +100,19 @@ int free_port() {
 nats_server::nats_server() {
   try {
     dir_ = make_temp_dir("sb-nats-");
-    auto log = dir_ + "/nats.log";
+    log_ = dir_ + "/nats.log";
     for (int attempt = 1;; ++attempt) {
       // Another process may grab the port between free_port() and the
       // server's bind; then the server exits and we try another port.
       int port = free_port();
       std::error_code ec;
-      fs::remove(log, ec);
-      process_.start({"nats-server", "-js", "-a", "127.0.0.1", "-p",
-                      std::to_string(port), "-sd", dir_ + "/store"},
-                     log);
-      // "Server is ready" is in *our* server's log, so a foreign listener
-      // on the same port cannot fool us.
-      bool ready = wait_ready(process_, 20s, [&] {
-        return file_contains(log, "Server is ready") && port_accepts(port);
-      });
-      if (ready) {
-        pid_ = process_.pid();
-        port_ = port;
+      fs::remove(log_, ec);
+      bool exited = false;
+      if (launch(port, exited)) {
         url_ = "nats://127.0.0.1:" + std::to_string(port);
         return;
       }
-      bool exited = !process_.is_running();
-      process_.stop();
-      auto tail = file_tail(log);
+      auto tail = file_tail(log_);
       if (exited && attempt < start_attempts
           && contains(tail, "address already in use"))
         continue;
@@ -144,6 +124,55 @@ nats_server::nats_server() {
     cleanup();
     throw;
   }
+}
+
+bool nats_server::launch(int port, bool& exited) {
+  // Only what the log says from here on counts: a restart appends to it.
+  std::error_code ec;
+  auto offset = fs::exists(log_, ec) ? fs::file_size(log_, ec) : 0;
+  if (ec)
+    offset = 0;
+  process_.start({"nats-server", "-js", "-a", "127.0.0.1", "-p",
+                  std::to_string(port), "-sd", dir_ + "/store"},
+                 log_);
+  // "Server is ready" is in *our* server's log, so a foreign listener on
+  // the same port cannot fool us.
+  bool ready = wait_ready(process_, 20s, [&] {
+    std::ifstream in{log_, std::ios::binary};
+    in.seekg(static_cast<std::streamoff>(offset));
+    std::string line;
+    bool said_ready = false;
+    while (!said_ready && std::getline(in, line))
+      said_ready = contains(line, "Server is ready");
+    return said_ready && port_accepts(port);
+  });
+  if (ready) {
+    pid_ = process_.pid();
+    port_ = port;
+    return true;
+  }
+  exited = !process_.is_running();
+  process_.stop();
+  return false;
+}
+
+void nats_server::stop(std::chrono::milliseconds grace) {
+  process_.stop(grace, SIGTERM);
+}
+
+void nats_server::start() {
+  if (process_.is_running())
+    return;
+  bool exited = false;
+  if (!launch(port_, exited))
+    throw std::runtime_error("nats-server did not start again on port "
+                             + std::to_string(port_) + " within 20 s ("
+                             + std::string{exited ? "it exited" : "timeout"}
+                             + "); log:\n" + file_tail(log_));
+}
+
+bool nats_server::running() {
+  return process_.is_running();
 }
 
 nats_server::~nats_server() {
@@ -194,8 +223,8 @@ postgres_server::postgres_server() {
     for (int attempt = 1;; ++attempt) {
       int port = free_port();
       process_.start({std::string{pg_bin} + "postgres", "-D", data, "-k", dir_,
-                      "-h", "127.0.0.1", "-p", std::to_string(port), "-F",
-                      "-c", "fsync=off", "-c", "full_page_writes=off", "-c",
+                      "-h", "127.0.0.1", "-p", std::to_string(port), "-F", "-c",
+                      "fsync=off", "-c", "full_page_writes=off", "-c",
                       "synchronous_commit=off"},
                      opts);
       // postmaster.pid of *our* cluster says "ready" (line 8) once it
@@ -250,11 +279,11 @@ void postgres_server::cleanup() noexcept {
 }
 
 std::string postgres_server::fresh_database(const std::string& name) {
-  bool valid = !name.empty() && name.size() <= 63
-               && !(name[0] >= '0' && name[0] <= '9');
+  bool valid
+    = !name.empty() && name.size() <= 63 && !(name[0] >= '0' && name[0] <= '9');
   for (char c : name)
-    valid = valid
-            && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    valid
+      = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
   if (!valid)
     throw std::invalid_argument("fresh_database: name must match "
                                 "[a-z_][a-z0-9_]{0,62}: "

@@ -4,6 +4,7 @@
 // PostgreSQL 15 cluster, each started on a free loopback port in a fresh
 // temporary directory and stopped (and removed) by the destructor.
 
+#include <chrono>
 #include <string>
 
 #include "support/process.hpp"
@@ -25,6 +26,20 @@ public:
   /// e.g. "nats://127.0.0.1:4222"
   [[nodiscard]] const std::string& url() const { return url_; }
 
+  /// Stops the server the way an operator does (SIGTERM: JetStream writes
+  /// its store and the server closes every client connection), SIGKILL
+  /// after `grace`. The object stays valid: url(), port() and dir() keep
+  /// their values, and start() brings the same server back. No-op when
+  /// stopped.
+  void stop(std::chrono::milliseconds grace = std::chrono::seconds{10});
+  /// Starts the server again on the same port with the same store (after
+  /// stop()); waits until it accepts connections. Throws
+  /// std::runtime_error when it cannot (the port was taken meanwhile, ...).
+  /// No-op while it runs.
+  void start();
+  /// True while the server process runs.
+  [[nodiscard]] bool running();
+
   /// The client port, the server's pid and its temp dir (store and log).
   [[nodiscard]] int port() const { return port_; }
   [[nodiscard]] int pid() const { return pid_; }
@@ -34,9 +49,13 @@ public:
 
 private:
   void cleanup() noexcept;
+  /// Starts nats-server on `port` and waits up to 20 s for it; false if it
+  /// exited or did not become ready (the process is then stopped).
+  bool launch(int port, bool& exited);
 
   std::string dir_;
   std::string url_;
+  std::string log_;
   int pid_ = -1;
   int port_ = 0;
   child_process process_;

@@ -21,8 +21,9 @@ struct built_log {
 };
 
 /// `calls` calls of `turns` exchanges each, about `noise` noise lines per
-/// kept line; every 7th call has no end line (signal lost).
+/// kept line; every `lost_every`th call has no end line (signal lost), none
+/// when `lost_every` is 0.
 [[nodiscard]] built_log build_cloud_log(int calls, int turns, int noise,
-                                        std::uint64_t seed);
+                                        std::uint64_t seed, int lost_every = 7);
 
 } // namespace sb::test

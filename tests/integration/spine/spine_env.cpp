@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
 
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -16,6 +17,10 @@
 namespace sb::test {
 
 std::string switchboard_binary() {
+  // Another build's executable, e.g. to see a test fail on an older commit.
+  if (const char* other = std::getenv("SB_SWITCHBOARD_BIN");
+      other != nullptr && *other != '\0')
+    return other;
   return std::string{SB_BINARY_DIR} + "/bin/switchboard";
 }
 
@@ -57,8 +62,8 @@ std::string spine_env::run_cli(const std::vector<std::string>& args) {
   auto code = cli.wait();
   auto text = file_tail(out, 1 << 20);
   if (code != 0)
-    throw std::runtime_error("switchboard " + args.front() + " failed: "
-                             + text);
+    throw std::runtime_error("switchboard " + args.front()
+                             + " failed: " + text);
   // stdout and stderr share the file: the key is the line starting "sb_".
   std::istringstream lines{text};
   std::string line, last;
@@ -70,21 +75,21 @@ std::string spine_env::run_cli(const std::vector<std::string>& args) {
 
 void spine_env::start_node() {
   node_port_ = free_port();
-  std::vector<std::string> argv{
-    switchboard_binary(),
-    "node",
-    "--nats",
-    nats_.url(),
-    "--pg",
-    pg_url_,
-    "--listen",
-    "127.0.0.1:" + std::to_string(node_port_),
-    "--node-id",
-    "node-1",
-    "--inactivity-timeout",
-    std::to_string(options_.inactivity_timeout_s),
-    "--linger",
-    std::to_string(options_.linger_s)};
+  std::vector<std::string> argv{switchboard_binary(),
+                                "node",
+                                "--nats",
+                                nats_.url(),
+                                "--pg",
+                                pg_url_,
+                                "--listen",
+                                "127.0.0.1:" + std::to_string(node_port_),
+                                "--node-id",
+                                "node-1",
+                                "--inactivity-timeout",
+                                std::to_string(options_.inactivity_timeout_s),
+                                "--linger",
+                                std::to_string(options_.linger_s)};
+  argv.insert(argv.end(), options_.node_args.begin(), options_.node_args.end());
   node_.start(argv, dir_ + "/node-" + std::to_string(++node_starts_) + ".log");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};
   while (std::chrono::steady_clock::now() < deadline) {
@@ -106,8 +111,25 @@ void spine_env::kill_node() {
   node_.wait();
 }
 
-void spine_env::stop_node() {
-  node_.stop(std::chrono::seconds{10});
+exit_status spine_env::stop_node(std::chrono::seconds grace) {
+  node_.stop(grace);
+  return node_.status();
+}
+
+void spine_env::pause_node() {
+  node_.pause();
+}
+
+void spine_env::resume_node() {
+  node_.resume();
+}
+
+bool spine_env::node_running() {
+  return node_.is_running();
+}
+
+exit_status spine_env::node_status() {
+  return node_.status();
 }
 
 http_response spine_env::ingest(const std::string& body,
@@ -133,6 +155,15 @@ std::uint64_t spine_env::events_head() {
   return events.last_seq;
 }
 
+std::uint64_t spine_env::signals_pending() {
+  std::string error;
+  auto js = jetstream::connect(nats_.url(), "spine-test", error);
+  REQUIRE(js);
+  jetstream::stream_state signals;
+  REQUIRE(js->state_of(signals_stream, signals, error));
+  return signals.messages;
+}
+
 void spine_env::wait_until_settled(std::chrono::seconds timeout) {
   std::string error;
   auto js = jetstream::connect(nats_.url(), "spine-test", error);
@@ -141,6 +172,10 @@ void spine_env::wait_until_settled(std::chrono::seconds timeout) {
   nlohmann::json h;
   std::uint64_t unacked = 0, head = 0;
   while (std::chrono::steady_clock::now() < deadline) {
+    if (!node_.is_running())
+      FAIL("the node ended (" << node_.status().describe()
+                              << ") before it settled; node log:\n"
+                              << node_log());
     jetstream::stream_state signals, events;
     REQUIRE(js->state_of(signals_stream, signals, error));
     REQUIRE(js->state_of(events_stream, events, error));
@@ -154,8 +189,8 @@ void spine_env::wait_until_settled(std::chrono::seconds timeout) {
   }
   FAIL("not settled after " << timeout.count() << " s: " << unacked
                             << " signal messages unacknowledged, events head "
-                            << head << ", node: " << h.dump()
-                            << "\nnode log:\n" << node_log());
+                            << head << ", node: " << h.dump() << "\nnode log:\n"
+                            << node_log());
 }
 
 std::string spine_env::query_value(const std::string& sql) {

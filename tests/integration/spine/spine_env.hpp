@@ -13,12 +13,16 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sb::test {
 
 struct spine_options {
   double inactivity_timeout_s = 2;
   double linger_s = 0.5;
+  /// More `switchboard node` flags, appended to those the env passes
+  /// (`switchboard node --help` lists them).
+  std::vector<std::string> node_args = {};
 };
 
 class spine_env {
@@ -30,8 +34,18 @@ public:
   void start_node();
   /// SIGKILL, no goodbye.
   void kill_node();
-  /// SIGTERM and wait.
-  void stop_node();
+  /// SIGTERM, wait up to `grace` for the node to exit (then SIGKILL), and
+  /// say how it ended.
+  exit_status stop_node(std::chrono::seconds grace = std::chrono::seconds{10});
+  /// SIGSTOP / SIGCONT the node: a stall (a long GC-like pause, a VM
+  /// migration), not a stop.
+  void pause_node();
+  void resume_node();
+  /// True while the node process runs (also while it is paused).
+  bool node_running();
+  /// How the node ended; `exited` is false while it runs.
+  exit_status node_status();
+  [[nodiscard]] int node_pid() const { return node_.pid(); }
 
   /// POST /v1/ingest/pipecat?<query> with the admin key.
   http_response ingest(const std::string& body, const std::string& query);
@@ -46,6 +60,8 @@ public:
 
   /// The last sequence of SB_EVENTS.
   std::uint64_t events_head();
+  /// Messages in SB_SIGNALS: stored, not yet acknowledged by a call.
+  std::uint64_t signals_pending();
 
   /// Every row of sessions and turns, as text, in a stable order.
   std::string dump_tables();
@@ -56,8 +72,12 @@ public:
   const std::string& key() const { return key_; }
   const std::string& pg_url() const { return pg_url_; }
   const std::string& nats_url() const { return nats_.url(); }
+  /// The env's nats-server, to stop and start again (same port and store).
+  nats_server& nats() { return nats_; }
   int node_port() const { return node_port_; }
-  std::string node_log() const { return node_.log_tail(8000); }
+  std::string node_log(std::size_t max_bytes = 8000) const {
+    return node_.log_tail(max_bytes);
+  }
 
 private:
   std::string run_cli(const std::vector<std::string>& args);
@@ -73,7 +93,7 @@ private:
   child_process node_;
 };
 
-/// The switchboard executable of this build.
+/// The switchboard executable of this build, or $SB_SWITCHBOARD_BIN when set.
 [[nodiscard]] std::string switchboard_binary();
 
 /// A file of tests/fixtures, read whole.
