@@ -15,29 +15,38 @@ int hex_value(char c) {
 }
 
 bool decode(std::string_view in, std::string& out) {
-  out.clear();
+  auto decoded = percent_decode(in, true);
+  if (!decoded)
+    return false;
+  out = std::move(*decoded);
+  return true;
+}
+
+} // namespace
+
+std::optional<std::string> percent_decode(std::string_view in,
+                                          bool plus_is_space) {
+  std::string out;
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
     char c = in[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out += ' ';
     } else if (c == '%') {
       if (i + 2 >= in.size())
-        return false;
+        return std::nullopt;
       int hi = hex_value(in[i + 1]);
       int lo = hex_value(in[i + 2]);
       if (hi < 0 || lo < 0)
-        return false;
+        return std::nullopt;
       out += static_cast<char>(hi * 16 + lo);
       i += 2;
     } else {
       out += c;
     }
   }
-  return true;
+  return out;
 }
-
-} // namespace
 
 bool parse_query(std::string_view query, query_params& out,
                  std::string& error) {

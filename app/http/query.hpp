@@ -19,8 +19,14 @@ using query_params = std::vector<std::pair<std::string, std::string>>;
 [[nodiscard]] bool parse_query(std::string_view query, query_params& out,
                                std::string& error);
 
+/// `%XX` escapes decoded (and '+' as a space where `plus_is_space`: query
+/// strings, not paths); nullopt on a bad escape. The one percent-decoder of
+/// the API.
+[[nodiscard]] std::optional<std::string> percent_decode(std::string_view in,
+                                                        bool plus_is_space);
+
 /// The value of `name`, if present (the first one).
-[[nodiscard]] std::optional<std::string>
-find_param(const query_params& params, std::string_view name);
+[[nodiscard]] std::optional<std::string> find_param(const query_params& params,
+                                                    std::string_view name);
 
 } // namespace sb::app::http

@@ -3,6 +3,7 @@
 #include "http/conversation_handlers.hpp"
 #include "http/health_handler.hpp"
 #include "http/ingest_handlers.hpp"
+#include "http/query.hpp"
 
 #include <algorithm>
 #include <array>
@@ -33,16 +34,6 @@ constexpr std::array routes{
 };
 
 constexpr std::string_view id_param = "{id}";
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
 
 bool has_control(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) {
@@ -114,23 +105,7 @@ reply method_not_allowed(std::string_view allow) {
 } // namespace
 
 std::optional<std::string> decode_path_segment(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size());
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] != '%') {
-      out += raw[i];
-      continue;
-    }
-    if (i + 2 >= raw.size())
-      return std::nullopt;
-    int hi = hex_value(raw[i + 1]);
-    int lo = hex_value(raw[i + 2]);
-    if (hi < 0 || lo < 0)
-      return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return out;
+  return percent_decode(raw, false); // '+' stays '+' in a path
 }
 
 reply no_route(std::string_view method, std::string_view path) {
