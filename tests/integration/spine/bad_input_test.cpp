@@ -29,8 +29,8 @@ std::vector<nlohmann::json> dead_letters(spine_env& env) {
   std::string error;
   auto js = sb::jetstream::connect(env.nats_url(), "bad-input-test", error);
   REQUIRE(js);
-  auto reader = sb::stream_reader::open(*js, sb::deadletter_stream,
-                                        "sb.dlq.>", 1, error);
+  auto reader
+    = sb::stream_reader::open(*js, sb::deadletter_stream, "sb.dlq.>", 1, error);
   REQUIRE(reader);
   std::vector<sb::stream_message> messages;
   REQUIRE(reader->fetch(messages, 100, 1000, error));
@@ -53,8 +53,8 @@ TEST_CASE("unreadable lines are dead-lettered and the rest is kept") {
   body += valid("01.000", "CartesiaTTSService#0: Generating TTS [Hello "
                           "\xc3\x28 there]"); // invalid UTF-8
   body += "2025-11-05 08:00:01.500 | DEBU\n"; // truncated
-  body += valid("02.000", "CartesiaTTSService#0: Generating TTS [" +
-                            std::string(10 << 20, 'a') + "]"); // 10 MB
+  body += valid("02.000", "CartesiaTTSService#0: Generating TTS ["
+                            + std::string(10 << 20, 'a') + "]"); // 10 MB
   body += valid("03.000", "CartesiaTTSService#0: Generating TTS [Goodbye.]");
   body += valid("04.000", "Pipeline task PipelineTask#0 has finished");
 
@@ -111,8 +111,7 @@ TEST_CASE("bad requests get a clear JSON error and store nothing") {
     {"bad agent", 400, "invalid_agent_id", env.ingest(log, "agent_id=%20")},
     {"unknown parameter", 400, "unknown_parameter",
      env.ingest(log, "agent_id=support-bot&agent=x")},
-    {"empty body", 400, "empty_body",
-     env.ingest("", "agent_id=support-bot")},
+    {"empty body", 400, "empty_body", env.ingest("", "agent_id=support-bot")},
   };
   for (auto& c : cases) {
     INFO(c.what << ": " << c.response.body);
@@ -122,5 +121,39 @@ TEST_CASE("bad requests get a clear JSON error and store nothing") {
     CHECK_FALSE(j["error"]["message"].get<std::string>().empty());
   }
   CHECK(env.events_head() == head);
+  CHECK(env.health()["status"] == "ok");
+}
+
+TEST_CASE("malformed requests to a real node get a 4xx JSON answer") {
+  spine_env env;
+  env.start_node();
+  auto port = static_cast<std::uint16_t>(env.node_port());
+  std::string nul_key = "Bearer " + env.key();
+  nul_key.insert(10, 1, '\0');
+  struct bad {
+    const char* what;
+    int status;
+    const char* code;
+    http_response response;
+  };
+  std::vector<bad> cases = {
+    {"NUL in the id", 400, "invalid_path",
+     http_request(port, "GET", "/v1/conversations/%00", {}, bearer(env.key()))},
+    {"17 KB URL", 414, "uri_too_long",
+     http_request(port, "GET", "/v1/conversations/" + std::string(17000, 'a'),
+                  {}, bearer(env.key()))},
+    {"100 KB header", 431, "header_too_large",
+     http_request(port, "GET", "/healthz", {},
+                  {{"X-Big", std::string(100 * 1024, 'x')}})},
+    {"NUL in Authorization", 400, "invalid_header",
+     http_request(port, "GET", "/v1/conversations/c1", {},
+                  {{"Authorization", nul_key}})},
+  };
+  for (auto& c : cases) {
+    INFO(c.what << ": " << c.response.body.substr(0, 300));
+    CHECK(c.response.status == c.status);
+    auto j = c.response.json();
+    CHECK(j["error"]["code"] == c.code);
+  }
   CHECK(env.health()["status"] == "ok");
 }
