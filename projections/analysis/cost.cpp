@@ -11,16 +11,6 @@ std::int64_t cost_breakdown::total() const {
   return std::accumulate(micro_usd.begin(), micro_usd.end(), std::int64_t{0});
 }
 
-std::string_view base_service_name(std::string_view service) {
-  auto hash = service.rfind('#');
-  if (hash == std::string_view::npos || hash + 1 == service.size())
-    return service;
-  for (auto i = hash + 1; i < service.size(); ++i)
-    if (service[i] < '0' || service[i] > '9')
-      return service;
-  return service.substr(0, hash);
-}
-
 namespace {
 
 /// The latest version effective at `at` among those `match` accepts.

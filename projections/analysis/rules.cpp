@@ -256,9 +256,18 @@ rules parse_document(const json& doc) {
 
 } // namespace
 
+std::string_view base_service_name(std::string_view service) {
+  auto hash = service.rfind('#');
+  if (hash == std::string_view::npos || hash + 1 == service.size())
+    return service;
+  for (auto i = hash + 1; i < service.size(); ++i)
+    if (service[i] < '0' || service[i] > '9')
+      return service;
+  return service.substr(0, hash);
+}
+
 service_kind kind_of_service(std::string_view service) {
-  if (auto hash = service.rfind('#'); hash != std::string_view::npos)
-    service = service.substr(0, hash);
+  service = base_service_name(service);
   auto ends_with = [&](std::string_view suffix) {
     return service.size() >= suffix.size()
            && service.substr(service.size() - suffix.size()) == suffix;
@@ -356,12 +365,31 @@ std::optional<sb::time_us> parse_effective_from(std::string_view text) {
 }
 
 rules_result parse_rules(std::string_view text) {
+  // JSON lets a key appear twice and the parser keeps the last one: in a
+  // price list that is a copy-paste slip, so it is an error here.
+  std::vector<std::set<std::string>> open_objects;
+  std::string duplicate;
+  auto watch = [&](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start)
+      open_objects.emplace_back();
+    else if (event == json::parse_event_t::object_end && !open_objects.empty())
+      open_objects.pop_back();
+    else if (event == json::parse_event_t::key && !open_objects.empty()
+             && !open_objects.back().insert(parsed.get<std::string>()).second
+             && duplicate.empty())
+      duplicate = parsed.get<std::string>();
+    return true;
+  };
   json doc;
   try {
-    doc = json::parse(text.begin(), text.end());
+    doc = json::parse(text.begin(), text.end(), watch);
   } catch (const json::parse_error& e) {
     return {std::nullopt, std::string{"not valid JSON: "} + e.what()};
   }
+  if (!duplicate.empty())
+    return {std::nullopt, "key \"" + duplicate
+                            + "\" appears twice in one "
+                              "object"};
   try {
     return {parse_document(doc), {}};
   } catch (const bad_field& e) {

@@ -43,6 +43,11 @@ code_point decode(std::string_view text, std::size_t i) {
       return {c, 1, false};
     cp = (cp << 6) | (cc & 0x3F);
   }
+  // Overlong forms, surrogates and values past U+10FFFF are not UTF-8:
+  // decoding them would let folding rewrite bytes it should keep.
+  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))
+      || (cp >= 0xD800 && cp <= 0xDFFF))
+    return {c, 1, false};
   return {cp, n, true};
 }
 
@@ -191,10 +196,11 @@ std::string fold_case(std::string_view text) {
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
     auto cp = decode(text, i);
-    if (!cp.valid || cp.value >= 0x180 || (cp.value >= 0x80 && cp.value < 0xC0))
-      out.append(text.substr(i, cp.size));
+    auto folded = cp.valid ? lower(cp.value) : cp.value;
+    if (cp.valid && folded != cp.value)
+      encode(out, folded);
     else
-      encode(out, lower(cp.value));
+      out.append(text.substr(i, cp.size)); // as written, byte for byte
     i += cp.size;
   }
   return out;

@@ -63,6 +63,11 @@ TEST_CASE("an unknown key in a rules file is an error that names it") {
   CHECK(e.find("prices[0]") != std::string::npos);
   CHECK(e.find("llm_cache_per_1m_tokens") != std::string::npos);
 
+  e = error_of(R"({"version": 1, "prices": [{"service": "X",
+    "effective_from": "2025-01-01", "stt_per_minute": 1,
+    "stt_per_minute": 2}]})");
+  CHECK(e.find("stt_per_minute") != std::string::npos);
+  CHECK(e.find("twice") != std::string::npos);
   e = error_of(R"({"version": 1, "tagz": []})");
   CHECK(e.find("tagz") != std::string::npos);
   e = error_of(R"({"version": 1, "tags": [{"tag": "x", "keyword": {}}]})");

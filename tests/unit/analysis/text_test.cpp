@@ -12,6 +12,9 @@ TEST_CASE("case folding lowers Latin letters and keeps UTF-8 intact") {
   CHECK(fold_case("ŒUVRE ŁÓDŹ ŽŠČ Ÿ") == "œuvre łódź žšč ÿ");
   CHECK(fold_case("ΑΒΓ 東京") == "ΑΒΓ 東京"); // other scripts unchanged
   CHECK(fold_case("\xC3") == "\xC3");         // a cut sequence stays as it was
+  // Invalid UTF-8 (an overlong "A", a surrogate) is kept byte for byte.
+  CHECK(fold_case("\xE0\x81\x81") == "\xE0\x81\x81");
+  CHECK(fold_case("\xED\xA0\x80") == "\xED\xA0\x80");
   CHECK(fold_ascii("ÀBC") == "Àbc");
 }
 

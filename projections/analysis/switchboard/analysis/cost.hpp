@@ -33,16 +33,13 @@ struct cost_breakdown {
   }
 };
 
-/// "OpenAILLMService" of "OpenAILLMService#0": the "#n" instance suffix
-/// Pipecat appends goes (only when digits follow the '#').
-[[nodiscard]] std::string_view base_service_name(std::string_view service);
-
 /// The price version for (service, model) effective at `at`: exact service
 /// name (after stripping "#n") and model first, then same service any
 /// model, then "*"; among matches the greatest effective_from <= at (the
 /// first in the file on a tie). A "*" version matches only services of a
 /// kind it prices (kind_of_service), or any service whose kind the name
-/// does not tell. nullptr if none.
+/// does not tell. nullptr if none, as for a call whose start is unknown (0):
+/// price such a call at its first event's time.
 [[nodiscard]] const price_version* price_for(const rules& r,
                                              std::string_view service,
                                              std::string_view model,

@@ -79,6 +79,10 @@ struct rules_result {
 /// The text of default_rules.json as compiled into the library.
 [[nodiscard]] std::string_view default_rules_json();
 
+/// "OpenAILLMService" of "OpenAILLMService#0": the "#n" instance suffix
+/// Pipecat appends goes (only when digits follow the '#').
+[[nodiscard]] std::string_view base_service_name(std::string_view service);
+
 /// What kind of service a price or a usage line is for.
 enum class service_kind : std::uint8_t { unknown, llm, tts, stt, telephony };
 
