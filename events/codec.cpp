@@ -1,5 +1,7 @@
 #include "switchboard/events/codec.hpp"
 
+#include "switchboard/events/upcasters.hpp"
+
 #include <cereal/archives/binary.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
@@ -7,88 +9,119 @@
 #include <sstream>
 #include <type_traits>
 
-// Each payload lists its fields once, in `fields(archive, payload, version)`.
-// A field added in version n is read only when the stored version is >= n;
-// older entries keep the struct's default for it (the upcast). Fields are
-// never removed or reordered.
+// Each payload layout lists its fields once, in `fields(archive, payload)`:
+// the current structs of event.hpp and the older layouts of upcasters.hpp.
+// An entry is read with the layout of the version it was written with and
+// upcast to the current struct (upcasters.hpp). A layout never changes once
+// something was written with it.
 
 namespace sb {
 
 namespace {
 
-/// The first byte of every encoded value; bumps only if the framing changes.
+/// The first byte of every encoded event; bumps only if the framing changes.
 constexpr std::uint8_t frame_version = 1;
 
-template <class Ar> void fields(Ar&, call_queued&, std::uint16_t) {}
-template <class Ar> void fields(Ar&, call_ringing&, std::uint16_t) {}
-template <class Ar> void fields(Ar&, conversation_erased&, std::uint16_t) {}
+/// The first byte of a signal batch. Signals have no version of their own,
+/// so the batch frame says which fields they carry: 2 added cached_tokens.
+/// SB_SIGNALS keeps batches for days, so a new build still reads frame 1.
+constexpr std::uint8_t batch_frame_version = 2;
 
-template <class Ar> void fields(Ar& ar, call_started& x, std::uint16_t) {
+template <class Ar>
+void fields(Ar&, call_queued&) {}
+template <class Ar>
+void fields(Ar&, call_ringing&) {}
+template <class Ar>
+void fields(Ar&, conversation_erased&) {}
+
+template <class Ar>
+void fields(Ar& ar, call_started& x) {
   ar(x.agent_id, x.direction, x.provider, x.campaign, x.from, x.to,
      x.language);
 }
 
-template <class Ar> void fields(Ar& ar, user_spoke& x, std::uint16_t) {
+template <class Ar>
+void fields(Ar& ar, user_spoke& x) {
   ar(x.turn, x.part, x.text, x.started_at, x.ended_at, x.language,
      x.confidence, x.from_context);
 }
 
-template <class Ar> void fields(Ar& ar, agent_spoke& x, std::uint16_t) {
+template <class Ar>
+void fields(Ar& ar, agent_spoke& x) {
   ar(x.turn, x.part, x.text, x.at);
 }
 
 template <class Ar>
-void fields(Ar& ar, turn_latency_measured& x, std::uint16_t) {
+void fields(Ar& ar, turn_latency_measured& x) {
   ar(x.turn, x.stt_ms, x.llm_ttfb_ms, x.tts_ttfb_ms, x.user_to_bot_ms,
      x.measured_during_interruption);
 }
 
-template <class Ar> void fields(Ar& ar, tool_invoked& x, std::uint16_t) {
+template <class Ar>
+void fields(Ar& ar, tool_invoked& x) {
   ar(x.name, x.arguments, x.result, x.latency_ms, x.error);
 }
 
-template <class Ar> void fields(Ar& ar, user_interrupted& x, std::uint16_t) {
+template <class Ar>
+void fields(Ar& ar, user_interrupted& x) {
   ar(x.turn);
 }
 
-template <class Ar> void fields(Ar& ar, usage_recorded& x, std::uint16_t) {
-  ar(x.service, x.llm_prompt_tokens, x.llm_completion_tokens,
-     x.tts_characters, x.stt_seconds);
+template <class Ar>
+void fields(Ar& ar, usage_recorded& x) {
+  ar(x.service, x.llm_prompt_tokens, x.llm_completion_tokens, x.tts_characters,
+     x.stt_seconds, x.llm_cached_tokens, x.model);
 }
 
-template <class Ar> void fields(Ar& ar, call_ended& x, std::uint16_t) {
+template <class Ar>
+void fields(Ar& ar, call_ended& x) {
   ar(x.status, x.end_reason, x.ended_at, x.duration_ms);
 }
 
-template <class Ar> void fields(Ar& ar, call_analyzed& x, std::uint16_t) {
+template <class Ar>
+void fields(Ar& ar, call_analyzed& x) {
   ar(x.summary, x.sentiment, x.tags, x.extracted_json, x.cost_json);
 }
 
 template <class Ar>
-void fields(Ar& ar, recording_available& x, std::uint16_t) {
+void fields(Ar& ar, recording_available& x) {
   ar(x.url);
 }
 
 template <class Ar>
-void fields(Ar& ar, partition_acquired& x, std::uint16_t) {
+void fields(Ar& ar, partition_acquired& x) {
   ar(x.partition, x.epoch, x.node_id);
 }
 
-template <class Ar> void fields(Ar& ar, speech_changed& x, std::uint16_t) {
+template <class Ar>
+void fields(Ar& ar, speech_changed& x) {
   ar(x.who, x.speaking);
 }
 
-template <class Ar> void fields(Ar& ar, metric_measured& x, std::uint16_t) {
+template <class Ar>
+void fields(Ar& ar, metric_measured& x) {
   ar(x.service, x.metric, x.value_ms, x.during_interruption);
 }
 
-template <class Ar> void fields(Ar& ar, problem_logged& x, std::uint16_t) {
+template <class Ar>
+void fields(Ar& ar, problem_logged& x) {
   ar(x.severity, x.service, x.message);
 }
 
-template <class Ar> void fields(Ar& ar, turn_completed& x, std::uint16_t) {
+template <class Ar>
+void fields(Ar& ar, turn_completed& x) {
   ar(x.turn, x.who, x.started_at, x.ended_at, x.interrupted);
 }
+
+// -- older layouts (frozen: the log holds them) ------------------------------
+
+template <class Ar>
+void fields(Ar& ar, usage_recorded_v1& x) {
+  ar(x.service, x.llm_prompt_tokens, x.llm_completion_tokens,
+     x.tts_characters, x.stt_seconds);
+}
+
+// -- framing ---------------------------------------------------------------
 
 template <class Ar> void envelope_fields(Ar& ar, envelope& e) {
   ar(e.tenant_id, e.call_id, e.seq, e.epoch, e.occurred_at, e.recorded_at,
@@ -96,9 +129,32 @@ template <class Ar> void envelope_fields(Ar& ar, envelope& e) {
      e.group_size);
 }
 
-template <class Ar> void signal_fields(Ar& ar, signal& s) {
+template <class Ar>
+void signal_fields(Ar& ar, signal& s, std::uint8_t frame) {
   ar(s.call_id, s.kind, s.at_us, s.service, s.text, s.detail, s.value_s,
      s.prompt_tokens, s.completion_tokens, s.characters, s.line);
+  if (frame >= 2)
+    ar(s.cached_tokens);
+}
+
+/// Reads the older layout of `Current` written as `version` and upcasts it;
+/// false if `Current` never had that version.
+template <class Current, std::size_t I = 0>
+bool read_older(cereal::BinaryInputArchive& ar, std::uint16_t version,
+                event_payload& out) {
+  using layouts = typename older_layouts<Current>::type;
+  if constexpr (I == std::tuple_size_v<layouts>) {
+    return false;
+  } else {
+    using layout = std::tuple_element_t<I, layouts>;
+    static_assert(layout::tag == Current::tag);
+    if (layout::version != version)
+      return read_older<Current, I + 1>(ar, version, out);
+    layout old;
+    fields(ar, old);
+    out = upcast_to<Current>(std::move(old));
+    return true;
+  }
 }
 
 /// Finds the payload type with the given tag and reads it.
@@ -119,10 +175,17 @@ bool read_payload(cereal::BinaryInputArchive& ar, std::uint16_t tag,
               + std::to_string(type::version);
       return false;
     }
-    type value;
-    fields(ar, value, version);
-    out = std::move(value);
-    return true;
+    if (version == type::version) {
+      type value;
+      fields(ar, value);
+      out = std::move(value);
+      return true;
+    }
+    if (read_older<type>(ar, version, out))
+      return true;
+    error = "event type " + std::to_string(tag) + " has no layout for version "
+            + std::to_string(version);
+    return false;
   }
 }
 
@@ -140,7 +203,7 @@ std::string encode(const event& e) {
         using type = decltype(payload);
         std::uint16_t tag = type::tag, version = type::version;
         ar(tag, version);
-        fields(ar, payload, version);
+        fields(ar, payload);
       },
       e.payload);
   }
@@ -160,7 +223,16 @@ bool decode(std::string_view bytes, event& out, std::string& error) {
     envelope_fields(ar, out.env);
     std::uint16_t tag = 0, version = 0;
     ar(tag, version);
-    return read_payload(ar, tag, version, out.payload, error);
+    if (!read_payload(ar, tag, version, out.payload, error))
+      return false;
+    // encode() writes nothing after the payload: bytes left over mean the
+    // version on the entry is not the layout it holds.
+    if (in.peek() != std::char_traits<char>::eof()) {
+      error = "event type " + std::to_string(tag) + " version "
+              + std::to_string(version) + " has bytes after its payload";
+      return false;
+    }
+    return true;
   } catch (const std::exception& ex) {
     error = std::string{"truncated or corrupt event: "} + ex.what();
     return false;
@@ -172,11 +244,11 @@ std::string encode(const signal_batch& b) {
   {
     cereal::BinaryOutputArchive ar{out};
     auto copy = b;
-    ar(frame_version, copy.tenant_id, copy.agent_id, copy.source);
+    ar(batch_frame_version, copy.tenant_id, copy.agent_id, copy.source);
     std::uint64_t n = copy.signals.size();
     ar(n);
     for (auto& s : copy.signals)
-      signal_fields(ar, s);
+      signal_fields(ar, s, batch_frame_version);
   }
   return std::move(out).str();
 }
@@ -187,7 +259,7 @@ bool decode(std::string_view bytes, signal_batch& out, std::string& error) {
     cereal::BinaryInputArchive ar{in};
     std::uint8_t frame = 0;
     ar(frame);
-    if (frame != frame_version) {
+    if (frame == 0 || frame > batch_frame_version) {
       error = "unknown signal batch frame version " + std::to_string(frame);
       return false;
     }
@@ -198,9 +270,10 @@ bool decode(std::string_view bytes, signal_batch& out, std::string& error) {
       error = "corrupt signal batch: count " + std::to_string(n);
       return false;
     }
-    out.signals.resize(n);
+    // Fresh values: a frame-1 signal leaves cached_tokens at its default.
+    out.signals.assign(n, signal{});
     for (auto& s : out.signals)
-      signal_fields(ar, s);
+      signal_fields(ar, s, frame);
     return true;
   } catch (const std::exception& ex) {
     error = std::string{"truncated or corrupt signal batch: "} + ex.what();

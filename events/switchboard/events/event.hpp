@@ -96,13 +96,20 @@ struct user_interrupted {
   std::uint32_t turn = 0; ///< the agent turn that was cut off, 0 if none
 };
 
+/// One usage line. Version 2 added the cached prompt tokens and the model,
+/// both of which change the price; version 1 entries read as 0 and ""
+/// (upcasters.hpp).
 struct usage_recorded {
-  static constexpr std::uint16_t tag = 9, version = 1;
+  static constexpr std::uint16_t tag = 9, version = 2;
   std::string service;
   std::int64_t llm_prompt_tokens = 0;
   std::int64_t llm_completion_tokens = 0;
   std::int64_t tts_characters = 0;
   double stt_seconds = 0;
+  // v2. The `{}` keeps `usage_recorded{service, ...}` initialisers that stop
+  // at the v1 fields free of -Wmissing-field-initializers.
+  std::int64_t llm_cached_tokens = 0; ///< of the prompt tokens, read from cache
+  std::string model{};                ///< empty when the log does not say
 };
 
 struct call_ended {

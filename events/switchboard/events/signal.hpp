@@ -31,7 +31,7 @@ enum class signal_kind : std::uint8_t {
   ttfb = 30,            ///< value_s = seconds
   processing_time = 31, ///< value_s = seconds
   ttfa = 32,            ///< time to first audio, value_s = seconds
-  llm_usage = 33,       ///< prompt_tokens, completion_tokens
+  llm_usage = 33,       ///< prompt_tokens, completion_tokens, cached_tokens
   tts_usage = 34,       ///< characters
   stt_usage = 35,       ///< value_s = audio seconds
   latency_summary = 36, ///< observer's user-to-bot latency, value_s
@@ -73,6 +73,9 @@ struct signal {
   std::int64_t completion_tokens = 0;
   std::int64_t characters = 0;
   std::uint32_t line = 0;      ///< 1-based line number in the source body
+  /// Of the prompt tokens, those read from the provider's prompt cache
+  /// (`cache read input tokens: N`); 0 when the line does not say.
+  std::int64_t cached_tokens = 0;
 };
 
 /// Who and what a batch of signals belongs to.

@@ -66,19 +66,25 @@ TEST_CASE("every event type round-trips and keeps its tag") {
   ended.duration_ms = 1234;
   call_analyzed analyzed;
   analyzed.tags = {"billing", "angry"};
-  std::vector<event_payload> all = {
-    call_queued{}, call_ringing{},
-    call_started{"support-bot", "inbound", "pipecat", "", "+1", "+2", "en"},
-    user_spoke{}, agent_spoke{2, 0, "Hello!", 9},
-    turn_latency_measured{2, 100, 200, 300, 1500, true},
-    tool_invoked{"get_weather", "{\"city\":\"Paris\"}", "sunny", 12, ""},
-    user_interrupted{4}, usage_recorded{"OpenAILLMService#0", 141, 75, 0, 0},
-    ended, analyzed, recording_available{"https://r/1"},
-    conversation_erased{}, partition_acquired{3, 17, "node-a"},
-    speech_changed{speaker::agent, true},
-    metric_measured{"OpenAILLMService#0", "ttfb", 104.1, false},
-    problem_logged{"fatal", "X#0", "boom"},
-    turn_completed{2, speaker::agent, 1, 2, true}};
+  std::vector<event_payload> all
+    = {call_queued{},
+       call_ringing{},
+       call_started{"support-bot", "inbound", "pipecat", "", "+1", "+2", "en"},
+       user_spoke{},
+       agent_spoke{2, 0, "Hello!", 9},
+       turn_latency_measured{2, 100, 200, 300, 1500, true},
+       tool_invoked{"get_weather", "{\"city\":\"Paris\"}", "sunny", 12, ""},
+       user_interrupted{4},
+       usage_recorded{"OpenAILLMService#0", 141, 75, 0, 0, 64, "gpt-4o"},
+       ended,
+       analyzed,
+       recording_available{"https://r/1"},
+       conversation_erased{},
+       partition_acquired{3, 17, "node-a"},
+       speech_changed{speaker::agent, true},
+       metric_measured{"OpenAILLMService#0", "ttfb", 104.1, false},
+       problem_logged{"fatal", "X#0", "boom"},
+       turn_completed{2, speaker::agent, 1, 2, true}};
   REQUIRE(all.size() == std::variant_size_v<event_payload>);
   for (auto& payload : all) {
     auto e = make(payload);
@@ -119,6 +125,7 @@ TEST_CASE("a signal batch round-trips") {
   s.service = "OpenAILLMService#0";
   s.prompt_tokens = 141;
   s.completion_tokens = 75;
+  s.cached_tokens = 64;
   s.line = 9;
   b.signals.push_back(s);
   s.kind = signal_kind::bot_text;
@@ -128,6 +135,7 @@ TEST_CASE("a signal batch round-trips") {
   std::string error;
   REQUIRE(decode(encode(b), out, error));
   CHECK(out == b);
+  CHECK(out.signals[0].cached_tokens == 64);
 }
 
 TEST_CASE("a signal's key ignores where it was read but not what it says") {
