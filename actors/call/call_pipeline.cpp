@@ -301,11 +301,17 @@ void activity(const call_state& st, const signal& s, payloads& out) {
       out.emplace_back(std::move(m));
       break;
     }
-    case signal_kind::llm_usage:
-      out.emplace_back(usage_recorded{capped(s.service, max_name_bytes),
-                                      s.prompt_tokens, s.completion_tokens, 0,
-                                      0});
+    case signal_kind::llm_usage: {
+      usage_recorded u;
+      u.service = capped(s.service, max_name_bytes);
+      u.llm_prompt_tokens = s.prompt_tokens;
+      u.llm_completion_tokens = s.completion_tokens;
+      u.llm_cached_tokens = s.cached_tokens;
+      // No model: Pipecat's usage line does not name one (signals carry
+      // none), and guessing it from the service would misprice.
+      out.emplace_back(std::move(u));
       break;
+    }
     case signal_kind::tts_usage:
       out.emplace_back(usage_recorded{capped(s.service, max_name_bytes), 0, 0,
                                       s.characters, 0});

@@ -23,6 +23,8 @@ std::string to_json_line(const signal& s) {
     j["prompt_tokens"] = s.prompt_tokens;
   if (s.completion_tokens != 0)
     j["completion_tokens"] = s.completion_tokens;
+  if (s.cached_tokens != 0)
+    j["cached_tokens"] = s.cached_tokens;
   if (s.characters != 0)
     j["characters"] = s.characters;
   // Signals hold valid UTF-8; replace rather than throw should one not.

@@ -321,6 +321,23 @@ bool usage(finding& f, std::string_view body, std::string_view service) {
   return false;
 }
 
+/// The optional items after the completion tokens, e.g. "cache read input
+/// tokens: 1024, reasoning tokens: 64", in any order. Only the cached count
+/// changes a price we compute; the text stays in `detail` for people.
+std::int64_t cached_tokens(std::string_view items) {
+  constexpr std::string_view cached = "cache read input tokens: ";
+  while (!items.empty()) {
+    auto end = items.find(", ");
+    auto item = trim(items.substr(0, end));
+    items = end == std::string_view::npos ? std::string_view{}
+                                          : items.substr(end + 2);
+    std::int64_t n = 0;
+    if (consume(item, cached) && read_int(item, n) && item.empty() && n >= 0)
+      return n;
+  }
+  return 0;
+}
+
 bool lower_p(finding& f, std::string_view body, std::string_view service) {
   std::string_view rest = body;
   if (consume(rest, "processing time:"))
@@ -336,6 +353,7 @@ bool lower_p(finding& f, std::string_view body, std::string_view service) {
     f.completion_tokens = completion;
     consume(rest, ", ");
     f.detail = trim(rest); // cache read / reasoning tokens, if any
+    f.cached_tokens = cached_tokens(f.detail);
     return emit(f, signal_kind::llm_usage, service);
   }
   return false;

@@ -42,6 +42,7 @@ struct finding {
   double value_s = 0;
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;
+  std::int64_t cached_tokens = 0;
   std::int64_t characters = 0;
   const char* reason = nullptr; ///< drop: a static reason, if known
 };

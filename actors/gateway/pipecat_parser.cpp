@@ -313,6 +313,7 @@ struct pipecat_parser::impl {
     s.value_s = f.value_s;
     s.prompt_tokens = f.prompt_tokens;
     s.completion_tokens = f.completion_tokens;
+    s.cached_tokens = f.cached_tokens;
     s.characters = f.characters;
     bool generated = attribute(h.call_id, s);
 

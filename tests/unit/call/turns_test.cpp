@@ -432,10 +432,21 @@ TEST_CASE("usage lines are recorded") {
   CHECK(a.service == "OpenAILLMService#0");
   CHECK(a.llm_prompt_tokens == 141);
   CHECK(a.llm_completion_tokens == 75);
+  CHECK(a.llm_cached_tokens == 0);
+  CHECK(a.model.empty()); // Pipecat's usage line names none
   auto b = only<usage_recorded>(d.feed(tts));
   CHECK(b.tts_characters == 79);
   CHECK(b.llm_prompt_tokens == 0);
   auto c = only<usage_recorded>(d.feed(stt));
   CHECK(c.stt_seconds == Approx(12.345));
   CHECK(c.service == "DeepgramSTTService#0");
+  auto cached = sig(signal_kind::llm_usage, 400, {}, "OpenAILLMService#0",
+                    "cache read input tokens: 1024");
+  cached.prompt_tokens = 1410;
+  cached.completion_tokens = 7;
+  cached.cached_tokens = 1024;
+  auto e = only<usage_recorded>(d.feed(cached));
+  CHECK(e.llm_prompt_tokens == 1410);
+  CHECK(e.llm_cached_tokens == 1024);
+  CHECK(e.tts_characters == 0);
 }

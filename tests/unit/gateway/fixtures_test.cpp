@@ -74,6 +74,8 @@ TEST_CASE("fixture: Pipecat Cloud session ids", "[gateway][fixture]") {
   CHECK(ttfb[0].value_s == Approx(0.344));
   CHECK(count(r, signal_kind::interruption) == 1);
   CHECK(of_kind(r, signal_kind::llm_usage)[0].prompt_tokens == 38);
+  // `, cache read input tokens: 0`: said, and nothing was cached.
+  CHECK(of_kind(r, signal_kind::llm_usage)[0].cached_tokens == 0);
 }
 
 TEST_CASE("fixture: journald and log-viewer prefixes", "[gateway][fixture]") {

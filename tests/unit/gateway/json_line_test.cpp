@@ -32,6 +32,7 @@ TEST_CASE("to_json_line with every optional field", "[gateway][json]") {
   s.value_s = 0.25;
   s.prompt_tokens = 141;
   s.completion_tokens = 75;
+  s.cached_tokens = 64;
   s.characters = 3;
   auto j = nlohmann::json::parse(to_json_line(s));
   CHECK(j["at"] == "1970-01-01T00:00:00.000Z");
@@ -43,7 +44,8 @@ TEST_CASE("to_json_line with every optional field", "[gateway][json]") {
   CHECK(j["prompt_tokens"] == 141);
   CHECK(j["completion_tokens"] == 75);
   CHECK(j["characters"] == 3);
-  CHECK(j.size() == 11);
+  CHECK(j["cached_tokens"] == 64);
+  CHECK(j.size() == 12);
 }
 
 TEST_CASE("to_json_line of parsed signals round-trips", "[gateway][json]") {

@@ -163,13 +163,33 @@ TEST_CASE("metrics: old long floats and new seconds formats",
     CHECK(llm.kind == signal_kind::llm_usage);
     CHECK(llm.prompt_tokens == 141);
     CHECK(llm.completion_tokens == 75);
+    CHECK(llm.cached_tokens == 0);
     auto cached = one(debug("OpenAILLMService#0 prompt tokens: 1410, "
                             "completion tokens: 7, cache read input tokens: "
                             "1024, reasoning tokens: 64"));
     CHECK(cached.prompt_tokens == 1410);
     CHECK(cached.completion_tokens == 7);
+    CHECK(cached.cached_tokens == 1024);
     CHECK(cached.detail
           == "cache read input tokens: 1024, reasoning tokens: 64");
+    // Either optional item may come alone, and in either order.
+    CHECK(one(debug("AnthropicLLMService#0 prompt tokens: 900, completion "
+                    "tokens: 12, cache read input tokens: 850"))
+            .cached_tokens
+          == 850);
+    CHECK(one(debug("OpenAILLMService#0 prompt tokens: 900, completion "
+                    "tokens: 12, reasoning tokens: 64, cache read input "
+                    "tokens: 512"))
+            .cached_tokens
+          == 512);
+    auto reasoning = one(debug("OpenAILLMService#0 prompt tokens: 900, "
+                               "completion tokens: 12, reasoning tokens: 64"));
+    CHECK(reasoning.cached_tokens == 0);
+    // A count that is not a number is not a count; the line still is usage.
+    auto odd = one(debug("OpenAILLMService#0 prompt tokens: 900, completion "
+                         "tokens: 12, cache read input tokens: n/a"));
+    CHECK(odd.prompt_tokens == 900);
+    CHECK(odd.cached_tokens == 0);
     auto tts = one(debug("CartesiaTTSService#0 usage characters: 79"));
     CHECK(tts.kind == signal_kind::tts_usage);
     CHECK(tts.characters == 79);
