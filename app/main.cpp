@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   sb::app::cli::add_migrate(app, exit_code);
   sb::app::cli::add_keys(app, exit_code);
   sb::app::cli::add_simulate(app, exit_code);
+  sb::app::cli::add_replay(app, exit_code);
+  sb::app::cli::add_status(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -43,6 +43,7 @@
 #include "switchboard/events/partitions.hpp"
 #include "switchboard/events/stream_reader.hpp"
 #include "switchboard/projections/projection_runner.hpp"
+#include "switchboard/projections/registry.hpp"
 
 #include <pqxx/pqxx>
 
@@ -465,10 +466,12 @@ int main(int argc, char** argv) {
       auto replay_url = pg.fresh_database("replay_" + std::to_string(r));
       if (auto applied = sb::db::migrate(replay_url); !applied)
         throw std::runtime_error("migrate failed");
-      auto store = sb::db::pg_store::connect(replay_url);
-      if (!store)
-        throw std::runtime_error("pg_store connect failed");
-      sb::projections::projection_runner runner{js, std::move(*store)};
+      auto sessions = sb::projections::make_projection(
+        "sessions", replay_url, sb::analysis::default_rules(),
+        sb::projections::write_mode::incremental);
+      if (!sessions)
+        throw std::runtime_error("sessions projection: cannot connect");
+      sb::projections::projection_runner runner{js, std::move(*sessions)};
       auto p0 = now_s();
       if (!runner.start(error))
         throw std::runtime_error(error);

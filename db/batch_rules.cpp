@@ -20,15 +20,21 @@ bool has_nul(const session_record& s) {
   for (const auto* field :
        {&s.id, &s.tenant_id, &s.agent_id, &s.status, &s.end_reason,
         &s.direction, &s.provider, &s.campaign, &s.language, &s.first_user_text,
-        &s.first_agent_text})
+        &s.first_agent_text, &s.sentiment, &s.main_request, &s.summary,
+        &s.success, &s.provider_summary, &s.provider_sentiment,
+        &s.provider_verdict})
     if (has_nul(*field))
       return true;
+  for (const auto* list : {&s.tags, &s.provider_tags})
+    for (const auto& tag : *list)
+      if (has_nul(tag))
+        return true;
   return false;
 }
 
 bool has_nul(const turn_record& t) {
   return has_nul(t.session_id) || has_nul(t.tenant_id) || has_nul(t.speaker)
-         || has_nul(t.text);
+         || has_nul(t.text) || has_nul(t.sentiment);
 }
 
 } // namespace
@@ -50,12 +56,14 @@ caf::error validate(const projection_batch& batch) {
   if (batch.previous.position > max_position
       || batch.next.position > max_position)
     return fail("commit: checkpoint position beyond int64");
-  for (const auto& s : batch.sessions)
-    if (s.id.empty() || has_nul(s))
-      return fail("commit: session without id or with a NUL byte");
-  for (const auto& t : batch.turns)
-    if (t.session_id.empty() || has_nul(t))
-      return fail("commit: turn without session id or with a NUL byte");
+  for (const auto* rows : {&batch.sessions, &batch.new_sessions})
+    for (const auto& s : *rows)
+      if (s.id.empty() || has_nul(s))
+        return fail("commit: session without id or with a NUL byte");
+  for (const auto* rows : {&batch.turns, &batch.new_turns})
+    for (const auto& t : *rows)
+      if (t.session_id.empty() || has_nul(t))
+        return fail("commit: turn without session id or with a NUL byte");
   return caf::none;
 }
 
@@ -66,9 +74,10 @@ double normalized_latency(double ms) {
 std::map<std::string, std::int64_t>
 promoted_sessions(const projection_batch& batch) {
   std::map<std::string, std::int64_t> result;
-  for (const auto& s : batch.sessions)
-    if (s.started_at != 0)
-      result[s.id] = s.started_at;
+  for (const auto* rows : {&batch.sessions, &batch.new_sessions})
+    for (const auto& s : *rows)
+      if (s.started_at != 0)
+        result[s.id] = s.started_at;
   return result;
 }
 

@@ -54,21 +54,36 @@ caf::expected<void> memory_store::commit(const projection_batch& batch) {
   guard lock{mtx_};
   const auto& name = detail::projection_of(batch);
   std::uint64_t stored = 0;
-  if (auto i = checkpoints_.find(name); i != checkpoints_.end())
+  std::int32_t generation = batch.previous.generation;
+  if (auto i = checkpoints_.find(name); i != checkpoints_.end()) {
     stored = i->second.position;
-  if (stored != batch.previous.position)
+    generation = i->second.generation;
+  }
+  if (stored != batch.previous.position
+      || generation != batch.previous.generation)
     return make_error(db_errc::checkpoint_conflict,
                       "commit: " + name + " is at " + std::to_string(stored)
+                        + " of generation " + std::to_string(generation)
                         + ", batch expects "
                         + std::to_string(batch.previous.position));
-  for (const auto& row : batch.sessions)
-    upsert(row);
-  for (const auto& row : batch.turns)
-    upsert(row);
+  for (const auto* rows : {&batch.new_sessions, &batch.sessions})
+    for (const auto& row : *rows)
+      upsert(row);
+  for (const auto* rows : {&batch.new_turns, &batch.turns})
+    for (const auto& row : *rows)
+      upsert(row);
   for (const auto& [id, started_at] : detail::promoted_sessions(batch))
     promote(id, started_at);
   for (const auto& row : batch.live_started)
     live_calls_.emplace(row.call_id, row); // an existing row is kept
+  for (const auto& row : batch.live_changed)
+    if (auto i = live_calls_.find(row.call_id); i != live_calls_.end()) {
+      i->second.agent_id = row.agent_id;
+      i->second.status = row.status;
+      i->second.last_activity_at = row.last_activity_at;
+      i->second.turn_count = row.turn_count;
+      i->second.last_utterance = row.last_utterance;
+    }
   for (const auto& id : batch.live_ended)
     live_calls_.erase(id);
   auto& cp = checkpoints_[name];

@@ -1,5 +1,7 @@
 // pg_store::commit: one projection batch and its checkpoint, atomically.
 
+#include "switchboard/db/generations.hpp"
+#include "switchboard/db/pg_session.hpp"
 #include "switchboard/db/pg_store.hpp"
 
 #include "batch_rules.hpp"
@@ -52,35 +54,6 @@ from moved
 on conflict do nothing
 )sql";
 
-/// The stored position, locked until the transaction ends; creates the row
-/// at position 0 if missing and `create` holds. nullopt: no row.
-std::optional<std::uint64_t>
-lock_checkpoint(pqxx::work& tx, const std::string& name, bool create) {
-  constexpr const char* select_sql = "select position from "
-                                     "projection_checkpoints where "
-                                     "projection = $1 for update";
-  auto rows = tx.exec_params(select_sql, name);
-  if (rows.empty() && create) {
-    tx.exec_params("insert into projection_checkpoints (projection, position)"
-                   " values ($1, 0) on conflict do nothing",
-                   name);
-    rows = tx.exec_params(select_sql, name);
-  }
-  if (rows.empty())
-    return std::nullopt;
-  return rows[0][0].as<std::uint64_t>();
-}
-
-std::string epochs_json(const std::map<std::uint32_t, std::uint64_t>& m) {
-  std::string out = "{";
-  for (const auto& [partition, epoch] : m) {
-    if (out.size() > 1)
-      out += ',';
-    out += '"' + std::to_string(partition) + "\":" + std::to_string(epoch);
-  }
-  return out + "}";
-}
-
 /// The last version of each session key, in order of first appearance
 /// (one INSERT ... ON CONFLICT cannot touch a row twice).
 std::vector<const session_record*>
@@ -115,19 +88,24 @@ distinct_turns(const std::vector<turn_record>& rows) {
 }
 
 /// Creates the daily partitions the batch needs that `known` lacks; fills
-/// `ensured` with every partition checked. Throws.
+/// `ensured` with every partition checked. `known` and `ensured` hold
+/// names qualified with `schema`, the generation written. Throws.
 void ensure_partitions(pqxx::work& tx, const projection_batch& batch,
+                       const std::string& schema,
                        const std::set<std::string>& known,
                        std::vector<std::string>& ensured) {
   std::set<std::int64_t> days;
-  for (const auto& s : batch.sessions)
-    days.insert(detail::utc_day(s.started_at));
-  for (const auto& t : batch.turns)
-    days.insert(detail::utc_day(t.session_started_at));
+  for (const auto* rows : {&batch.sessions, &batch.new_sessions})
+    for (const auto& s : *rows)
+      days.insert(detail::utc_day(s.started_at));
+  for (const auto* rows : {&batch.turns, &batch.new_turns})
+    for (const auto& t : *rows)
+      days.insert(detail::utc_day(t.session_started_at));
   std::map<std::string, std::pair<std::string, std::int64_t>> wanted;
   for (auto day : days)
     for (const auto& table : partitioned_tables())
-      if (auto name = detail::partition_name(table, day); !known.count(name))
+      if (auto name = detail::partition_name(table, day);
+          !known.count(schema + "." + name))
         wanted.emplace(name, std::make_pair(table, day));
   if (wanted.empty())
     return;
@@ -145,7 +123,7 @@ void ensure_partitions(pqxx::work& tx, const projection_batch& batch,
     }
   }
   for (const auto& [name, where] : wanted)
-    ensured.push_back(name);
+    ensured.push_back(schema + "." + name);
 }
 
 void promote_placeholders(pqxx::work& tx, const projection_batch& batch) {
@@ -160,29 +138,60 @@ void promote_placeholders(pqxx::work& tx, const projection_batch& batch) {
   tx.exec_params(promote_sql, ids.str(), starts.str());
 }
 
-/// Inserts the batch's new live calls (keeping rows that exist) and deletes
-/// the ended ones.
+/// Inserts the batch's new live calls (keeping rows that exist), updates
+/// the view columns of live calls it changed, deletes the ended ones.
 void write_live_calls(pqxx::work& tx, const projection_batch& batch) {
-  if (!batch.live_started.empty()) {
-    detail::array_literal ids, tenants, partitions, positions, epochs, starts;
-    for (const auto& row : batch.live_started) {
+  struct columns {
+    detail::array_literal ids, tenants, partitions, positions, epochs, starts,
+      agents, statuses, activity, turns, utterances;
+    void add(const live_call_record& row) {
       ids.add(std::string_view{row.call_id});
       tenants.add(std::string_view{row.tenant_id});
       partitions.add(static_cast<std::int64_t>(row.partition));
       positions.add(static_cast<std::int64_t>(row.first_position));
       epochs.add(static_cast<std::int64_t>(row.epoch));
       starts.add(row.started_at);
+      agents.add(std::string_view{row.agent_id});
+      statuses.add(std::string_view{row.status});
+      activity.add(row.last_activity_at);
+      turns.add(row.turn_count);
+      utterances.add(std::string_view{row.last_utterance});
     }
+  };
+  if (!batch.live_started.empty()) {
+    columns c;
+    for (const auto& row : batch.live_started)
+      c.add(row);
     tx.exec_params(
       "insert into live_calls (call_id, tenant_id, partition, "
-      "first_position, epoch, started_at) "
-      "select id, tenant, part, pos, epoch, sb_us_to_ts(start) "
+      "first_position, epoch, started_at, agent_id, status, "
+      "last_activity_at, turn_count, last_utterance) "
+      "select id, tenant, part, pos, epoch, sb_us_to_ts(start), agent, "
+      "       status, sb_us_to_ts(nullif(activity, 0)), turns, utterance "
       "from unnest($1::text[], $2::text[], $3::int[], $4::bigint[], "
-      "            $5::bigint[], $6::bigint[]) "
-      "       as r(id, tenant, part, pos, epoch, start) "
+      "            $5::bigint[], $6::bigint[], $7::text[], $8::text[], "
+      "            $9::bigint[], $10::int[], $11::text[]) "
+      "       as r(id, tenant, part, pos, epoch, start, agent, status, "
+      "            activity, turns, utterance) "
       "on conflict (call_id) do nothing",
-      ids.str(), tenants.str(), partitions.str(), positions.str(), epochs.str(),
-      starts.str());
+      c.ids.str(), c.tenants.str(), c.partitions.str(), c.positions.str(),
+      c.epochs.str(), c.starts.str(), c.agents.str(), c.statuses.str(),
+      c.activity.str(), c.turns.str(), c.utterances.str());
+  }
+  if (!batch.live_changed.empty()) {
+    columns c;
+    for (const auto& row : batch.live_changed)
+      c.add(row);
+    tx.exec_params(
+      "update live_calls l set agent_id = r.agent, status = r.status, "
+      "  last_activity_at = sb_us_to_ts(nullif(r.activity, 0)), "
+      "  turn_count = r.turns, last_utterance = r.utterance "
+      "from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], "
+      "            $5::int[], $6::text[]) "
+      "       as r(id, agent, status, activity, turns, utterance) "
+      "where l.call_id = r.id",
+      c.ids.str(), c.agents.str(), c.statuses.str(), c.activity.str(),
+      c.turns.str(), c.utterances.str());
   }
   if (!batch.live_ended.empty()) {
     detail::array_literal ids;
@@ -193,6 +202,15 @@ void write_live_calls(pqxx::work& tx, const projection_batch& batch) {
   }
 }
 
+template <class Record>
+std::vector<const Record*> pointers(const std::vector<Record>& rows) {
+  std::vector<const Record*> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows)
+    out.push_back(&row);
+  return out;
+}
+
 } // namespace
 
 caf::error pg_store::commit_in(pqxx::connection& conn,
@@ -200,35 +218,29 @@ caf::error pg_store::commit_in(pqxx::connection& conn,
                                std::vector<std::string>& created) {
   if (auto err = detail::validate(batch))
     return err;
-  const auto& name = detail::projection_of(batch);
-  pqxx::work tx{conn};
-  auto stored = lock_checkpoint(tx, name, batch.previous.position == 0);
-  if (!stored || *stored != batch.previous.position)
-    return make_error(db_errc::checkpoint_conflict,
-                      "commit: " + name + " is at "
-                        + (stored ? std::to_string(*stored) : "no checkpoint")
-                        + ", batch expects "
-                        + std::to_string(batch.previous.position));
-  ensure_partitions(tx, batch, partitions_, created);
-  if (!batch.sessions.empty()) {
-    auto args = detail::session_params(distinct_sessions(batch.sessions));
-    tx.exec_prepared("sb_upsert_sessions",
-                     pqxx::prepare::make_dynamic_params(args));
-  }
-  if (!batch.turns.empty()) {
-    auto args = detail::turn_params(distinct_turns(batch.turns));
-    tx.exec_prepared("sb_upsert_turns",
-                     pqxx::prepare::make_dynamic_params(args));
-  }
-  promote_placeholders(tx, batch);
-  write_live_calls(tx, batch);
-  tx.exec_params("update projection_checkpoints set position = $2, "
-                 "epochs = $3::jsonb, updated_at = now() "
-                 "where projection = $1",
-                 name, static_cast<std::int64_t>(batch.next.position),
-                 epochs_json(batch.next.epochs));
-  tx.commit();
-  return caf::none;
+  return commit_checkpointed(
+    conn, batch.previous, batch.next, [&](pqxx::work& tx) {
+      // The batch says which generation it writes (a replay's shadow or
+      // the live one): its tables come first for this transaction.
+      auto schema = generation_schema("sessions", batch.previous.generation);
+      tx.exec("set local search_path to " + tx.quote_name(schema)
+              + ", public");
+      ensure_partitions(tx, batch, schema, partitions_, created);
+      detail::copy_sessions(tx, pointers(batch.new_sessions));
+      detail::copy_turns(tx, pointers(batch.new_turns));
+      if (!batch.sessions.empty()) {
+        auto args = detail::session_params(distinct_sessions(batch.sessions));
+        tx.exec_prepared("sb_upsert_sessions",
+                         pqxx::prepare::make_dynamic_params(args));
+      }
+      if (!batch.turns.empty()) {
+        auto args = detail::turn_params(distinct_turns(batch.turns));
+        tx.exec_prepared("sb_upsert_turns",
+                         pqxx::prepare::make_dynamic_params(args));
+      }
+      promote_placeholders(tx, batch);
+      write_live_calls(tx, batch);
+    });
 }
 
 } // namespace sb::db

@@ -2,8 +2,12 @@
 
 #include "pg_util.hpp"
 
+#include "switchboard/db/pg_bulk.hpp"
 #include <pqxx/field>
 
+#include <pqxx/transaction>
+
+#include <charconv>
 #include <cstdint>
 #include <type_traits>
 
@@ -17,7 +21,67 @@ enum class kind {
   time,          ///< µs <-> timestamptz; 0 is the epoch
   optional_time, ///< µs <-> timestamptz; 0 is NULL
   latency,       ///< negative <-> NULL, read back as -1
+  text_list,     ///< std::vector<std::string> <-> text[]
+  double_list,   ///< std::vector<double> <-> double precision[]
 };
+
+/// Lists travel as one text value (libpqxx 6.4 binds no arrays, and an
+/// array of arrays cannot be unnested row by row): elements joined by the
+/// ASCII unit separator (tags) or a space (numbers), split again in SQL.
+constexpr char list_separator = '\x1f';
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty())
+      out += list_separator;
+    out += item;
+  }
+  return out;
+}
+
+std::string join(const std::vector<double>& items) {
+  std::string out;
+  for (auto item : items) {
+    if (!out.empty())
+      out += ' ';
+    char buf[32];
+    auto res = std::to_chars(buf, buf + sizeof(buf), item);
+    out.append(buf, res.ptr);
+  }
+  return out;
+}
+
+std::vector<std::string> split_text(const std::string& joined) {
+  std::vector<std::string> out;
+  if (joined.empty())
+    return out;
+  std::string::size_type from = 0;
+  for (;;) {
+    auto at = joined.find(list_separator, from);
+    out.push_back(joined.substr(from, at - from));
+    if (at == std::string::npos)
+      return out;
+    from = at + 1;
+  }
+}
+
+std::vector<double> split_doubles(const std::string& joined) {
+  std::vector<double> out;
+  const char* p = joined.data();
+  const char* end = p + joined.size();
+  while (p < end) {
+    double value = 0;
+    auto res = std::from_chars(p, end, value);
+    if (res.ec != std::errc{})
+      break;
+    out.push_back(value);
+    p = res.ptr;
+    while (p < end && *p == ' ')
+      ++p;
+  }
+  return out;
+}
 
 template <class Record>
 struct column {
@@ -26,6 +90,8 @@ struct column {
   kind how;
   void (*put)(array_literal&, const Record&, kind);
   void (*get)(const pqxx::field&, Record&);
+  /// The value as COPY text would carry it (before escaping).
+  std::string (*text)(const Record&);
 };
 
 template <class T>
@@ -39,7 +105,11 @@ struct member_traits<Field Record::*> {
 
 template <class T>
 constexpr const char* sql_type() {
-  if constexpr (std::is_same_v<T, std::string>)
+  if constexpr (
+    std::is_same_v<
+      T,
+      std::
+        string> || std::is_same_v<T, std::vector<std::string>> || std::is_same_v<T, std::vector<double>>)
     return "text";
   else if constexpr (std::is_same_v<T, bool>)
     return "boolean";
@@ -55,6 +125,10 @@ template <class T>
 void put_value(array_literal& out, const T& value, kind how) {
   if constexpr (std::is_same_v<T, std::string>)
     out.add(std::string_view{value});
+  else if constexpr (
+    std::is_same_v<
+      T, std::vector<std::string>> || std::is_same_v<T, std::vector<double>>)
+    out.add(std::string_view{join(value)});
   else if constexpr (std::is_same_v<T, std::uint64_t>)
     out.add(static_cast<std::int64_t>(value)); // bit pattern round-trips
   else if constexpr (std::is_same_v<T, double>)
@@ -67,8 +141,30 @@ void put_value(array_literal& out, const T& value, kind how) {
 }
 
 template <class T>
+std::string text_value(const T& value) {
+  if constexpr (std::is_same_v<T, std::string>)
+    return value;
+  else if constexpr (
+    std::is_same_v<
+      T, std::vector<std::string>> || std::is_same_v<T, std::vector<double>>)
+    return join(value);
+  else if constexpr (std::is_same_v<T, bool>)
+    return value ? "t" : "f";
+  else if constexpr (std::is_same_v<T, double>)
+    return join(std::vector<double>{value});
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
+    return std::to_string(static_cast<std::int64_t>(value));
+  else
+    return std::to_string(value);
+}
+
+template <class T>
 T get_value(const pqxx::field& field) {
-  if constexpr (std::is_same_v<T, std::uint64_t>)
+  if constexpr (std::is_same_v<T, std::vector<std::string>>)
+    return split_text(field.as<std::string>());
+  else if constexpr (std::is_same_v<T, std::vector<double>>)
+    return split_doubles(field.as<std::string>());
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
     return static_cast<std::uint64_t>(field.as<std::int64_t>());
   else
     return field.as<T>();
@@ -80,12 +176,17 @@ auto col(const char* name, kind how = kind::plain) {
   using traits = member_traits<decltype(Member)>;
   using record = typename traits::record;
   using field = typename traits::field;
-  return column<record>{name, sql_type<field>(), how,
+  return column<record>{name,
+                        sql_type<field>(),
+                        how,
                         [](array_literal& out, const record& row, kind k) {
                           put_value(out, row.*Member, k);
                         },
                         [](const pqxx::field& in, record& row) {
                           row.*Member = get_value<field>(in);
+                        },
+                        [](const record& row) {
+                          return text_value(row.*Member);
                         }};
 }
 
@@ -120,6 +221,33 @@ const std::vector<column<sr>>& session_columns() {
     col<&sr::user_to_bot_ms_sum>("user_to_bot_ms_sum"),
     col<&sr::user_to_bot_count>("user_to_bot_count"),
     col<&sr::last_seq>("last_seq"),
+    col<&sr::llm_cached_tokens>("llm_cached_tokens"),
+    col<&sr::tool_calls>("tool_calls"),
+    col<&sr::tool_errors>("tool_errors"),
+    col<&sr::cost_total>("cost_total"),
+    col<&sr::cost_llm_prompt>("cost_llm_prompt"),
+    col<&sr::cost_llm_completion>("cost_llm_completion"),
+    col<&sr::cost_llm_cached>("cost_llm_cached"),
+    col<&sr::cost_tts>("cost_tts"),
+    col<&sr::cost_stt>("cost_stt"),
+    col<&sr::cost_telephony>("cost_telephony"),
+    col<&sr::sentiment>("sentiment"),
+    col<&sr::sentiment_score>("sentiment_score"),
+    col<&sr::sentiment_sum_e6>("sentiment_sum_e6"),
+    col<&sr::sentiment_turns>("sentiment_turns"),
+    col<&sr::tags>("tags", kind::text_list),
+    col<&sr::main_request>("main_request"),
+    col<&sr::main_request_turn>("main_request_turn"),
+    col<&sr::summary>("summary"),
+    col<&sr::success>("success"),
+    col<&sr::latency_p50_ms>("latency_p50_ms", kind::latency),
+    col<&sr::latency_p95_ms>("latency_p95_ms", kind::latency),
+    col<&sr::user_to_bot_samples>("user_to_bot_samples", kind::double_list),
+    col<&sr::provider_summary>("provider_summary"),
+    col<&sr::provider_sentiment>("provider_sentiment"),
+    col<&sr::provider_tags>("provider_tags", kind::text_list),
+    col<&sr::provider_verdict>("provider_verdict"),
+    col<&sr::rules_version>("rules_version"),
   };
   return all;
 }
@@ -140,6 +268,8 @@ const std::vector<column<tr>>& turn_columns() {
     col<&tr::user_to_bot_ms>("user_to_bot_ms", kind::latency),
     col<&tr::llm_ttfb_ms>("llm_ttfb_ms", kind::latency),
     col<&tr::tts_ttfb_ms>("tts_ttfb_ms", kind::latency),
+    col<&tr::sentiment>("sentiment"),
+    col<&tr::sentiment_score>("sentiment_score"),
   };
   return all;
 }
@@ -164,9 +294,37 @@ std::string select_list(const std::vector<column<Record>>& columns) {
     case kind::latency:
       out += "coalesce(" + name + ", -1)";
       break;
+    case kind::text_list:
+      out += "array_to_string(" + name + ", chr(31))";
+      break;
+    case kind::double_list:
+      out += "array_to_string(" + name + ", ' ')";
+      break;
     }
   }
   return out;
+}
+
+/// How a staged value (`u.<name>`, of the column's transfer type) becomes
+/// the stored one.
+template <class Record>
+std::string stored_expr(const column<Record>& c) {
+  std::string name = c.name;
+  switch (c.how) {
+  case kind::time:
+    return "sb_us_to_ts(u." + name + ")";
+  case kind::optional_time:
+    return "sb_us_to_ts(nullif(u." + name + ", 0))";
+  case kind::latency:
+    // Upserts carry NULL already; COPY carries -1.
+    return "case when u." + name + " < 0 then null else u." + name + " end";
+  case kind::text_list:
+    return "string_to_array(u." + name + ", chr(31))";
+  case kind::double_list:
+    return "string_to_array(u." + name + ", ' ')::double precision[]";
+  default:
+    return "u." + name;
+  }
 }
 
 template <class Record>
@@ -189,16 +347,7 @@ std::string upsert_sql(const std::string& table,
     auto sep = param == 0 ? "" : ", ";
     names += sep + name;
     arrays += sep + ("$" + std::to_string(++param)) + "::" + c.type + "[]";
-    switch (c.how) {
-    case kind::time:
-      exprs += sep + ("sb_us_to_ts(u." + name + ")");
-      break;
-    case kind::optional_time:
-      exprs += sep + ("sb_us_to_ts(nullif(u." + name + ", 0))");
-      break;
-    default:
-      exprs += sep + ("u." + name);
-    }
+    exprs += sep + stored_expr(c);
     bool is_key = false;
     for (const auto& k : key)
       is_key = is_key || k == name;
@@ -216,6 +365,46 @@ std::string upsert_sql(const std::string& table,
   return "insert into " + table + " (" + insert_names + ") select "
          + insert_exprs + " from unnest(" + arrays + ") as u(" + names
          + ") on conflict (" + key_list + ") do update set " + updates;
+}
+
+/// Copies `rows` into `table` (COPY into a temporary staging table of the
+/// transfer types, then one INSERT ... SELECT converting them, the same
+/// expressions as the upserts). The rows must be new. Throws.
+template <class Record>
+void copy_into(pqxx::work& tx, const std::string& table,
+               const std::vector<column<Record>>& columns,
+               const std::vector<const Record*>& rows, const char* touch) {
+  if (rows.empty())
+    return;
+  auto stage = "sb_stage_" + table;
+  std::string defs, names, exprs;
+  std::vector<std::string> name_list;
+  for (const auto& c : columns) {
+    auto sep = defs.empty() ? "" : ", ";
+    defs += sep + std::string{c.name} + " " + c.type;
+    names += sep + std::string{c.name};
+    exprs += sep + stored_expr(c);
+    name_list.emplace_back(c.name);
+  }
+  tx.exec("create temp table if not exists " + stage + " (" + defs
+          + ") on commit delete rows");
+  std::vector<text_row> values;
+  values.reserve(rows.size());
+  for (const auto* row : rows) {
+    auto& out = values.emplace_back();
+    out.reserve(columns.size());
+    for (const auto& c : columns)
+      out.emplace_back(c.text(*row));
+  }
+  copy_rows(tx, stage, name_list, values);
+  std::string insert_names = names, insert_exprs = exprs;
+  if (touch != nullptr) {
+    insert_names += std::string{", "} + touch;
+    insert_exprs += ", now()";
+  }
+  tx.exec("insert into " + table + " (" + insert_names + ") select "
+          + insert_exprs + " from " + stage + " u");
+  tx.exec("truncate " + stage);
 }
 
 template <class Record>
@@ -273,6 +462,15 @@ const std::string& upsert_turns_sql() {
 std::vector<std::string>
 turn_params(const std::vector<const turn_record*>& rows) {
   return params(turn_columns(), rows);
+}
+
+void copy_sessions(pqxx::work& tx,
+                   const std::vector<const session_record*>& rows) {
+  copy_into(tx, "sessions", session_columns(), rows, "updated_at");
+}
+
+void copy_turns(pqxx::work& tx, const std::vector<const turn_record*>& rows) {
+  copy_into(tx, "turns", turn_columns(), rows, nullptr);
 }
 
 } // namespace sb::db::detail

@@ -6,6 +6,7 @@
 #include "switchboard/db/records.hpp"
 
 #include <pqxx/row>
+#include <pqxx/transaction>
 
 #include <string>
 #include <vector>
@@ -38,5 +39,11 @@ session_params(const std::vector<const session_record*>& rows);
 
 [[nodiscard]] std::vector<std::string>
 turn_params(const std::vector<const turn_record*>& rows);
+
+/// Bulk mode: COPY new rows in (no existing row may have their key).
+/// Throws.
+void copy_sessions(pqxx::work& tx,
+                   const std::vector<const session_record*>& rows);
+void copy_turns(pqxx::work& tx, const std::vector<const turn_record*>& rows);
 
 } // namespace sb::db::detail

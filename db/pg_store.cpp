@@ -3,6 +3,7 @@
 #include "pg_rows.hpp"
 #include "pg_util.hpp"
 #include "switchboard/db/api_keys.hpp"
+#include "switchboard/db/pg_session.hpp"
 
 #include <pqxx/except>
 #include <pqxx/nontransaction>
@@ -26,73 +27,43 @@ constexpr int key_attempts = 5;
 
 } // namespace
 
-pg_store::pg_store(std::string url) : url_(std::move(url)) {
-  // nop
-}
+pg_store::pg_store(std::string url)
+  : session_(std::move(url), [](pqxx::connection& conn) {
+      conn.prepare("sb_upsert_sessions", detail::upsert_sessions_sql());
+      conn.prepare("sb_upsert_turns", detail::upsert_turns_sql());
+    }) {}
 
 pg_store::~pg_store() = default;
 
 caf::expected<std::unique_ptr<pg_store>> pg_store::connect(std::string url) {
   std::unique_ptr<pg_store> result{new pg_store(std::move(url))};
-  if (auto err = result->open())
+  if (auto err = result->session_.open())
     return err;
   return result;
 }
 
-caf::error pg_store::open() {
-  try {
-    conn_ = detail::open_connection(url_);
-    conn_->prepare("sb_upsert_sessions", detail::upsert_sessions_sql());
-    conn_->prepare("sb_upsert_turns", detail::upsert_turns_sql());
-    return caf::none;
-  } catch (...) {
-    conn_.reset();
-    return detail::translate_current_exception("pg_store: connect",
-                                               db_errc::unavailable);
-  }
+caf::error pg_store::run(std::string_view what, const body& fn) {
+  auto err = session_.run(what, fn);
+  if (err)
+    partitions_.clear(); // a rolled-back transaction may have made some
+  return err;
 }
 
-caf::error pg_store::run(std::string_view what, const body& fn) {
-  if (!conn_) {
-    if (auto err = open())
-      return err;
-    spdlog::info("[db] pg_store: reconnected");
-  }
-  try {
-    return fn(*conn_);
-  } catch (...) {
-    partitions_.clear();
-    auto err = detail::translate_current_exception(what, db_errc::query_failed);
-    if (detail::current_exception_is_disconnect() || !conn_->is_open()) {
-      conn_.reset();
-      if (err.code() != static_cast<std::uint8_t>(db_errc::unavailable))
-        err = make_error(db_errc::unavailable, describe(err));
-      spdlog::warn("[db] pg_store: connection lost: {}", describe(err));
-    }
-    return err;
-  }
+caf::error pg_store::use_schema(const std::string& schema) {
+  if (schema != session_.schema())
+    partitions_.clear(); // partition names are looked up in the schema
+  return session_.use_schema(schema);
 }
 
 int pg_store::backend_pid() const {
-  return conn_ ? conn_->backendpid() : 0;
+  return session_.backend_pid();
 }
 
 caf::expected<checkpoint> pg_store::load_checkpoint(const std::string& name) {
   checkpoint result;
-  result.projection = name;
   auto err = run("load_checkpoint", [&](pqxx::connection& conn) {
-    detail::check_no_nul(name);
     pqxx::nontransaction tx{conn};
-    auto rows = tx.exec_params(
-      "select p.position, e.key, e.value from projection_checkpoints p "
-      "left join lateral jsonb_each_text(p.epochs) e on true "
-      "where p.projection = $1",
-      name);
-    for (const auto& row : rows) {
-      result.position = row[0].as<std::uint64_t>();
-      if (!row[1].is_null())
-        result.epochs[row[1].as<std::uint32_t>()] = row[2].as<std::uint64_t>();
-    }
+    result = read_checkpoint(tx, name);
     return caf::error{};
   });
   if (err)

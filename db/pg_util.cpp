@@ -135,4 +135,35 @@ const std::string& array_literal::str() {
   return text_;
 }
 
+void append_copy_field(std::string& line, std::string_view value) {
+  for (auto c : value) {
+    switch (c) {
+    case '\\':
+      line += "\\\\";
+      break;
+    case '\t':
+      line += "\\t";
+      break;
+    case '\n':
+      line += "\\n";
+      break;
+    case '\r':
+      line += "\\r";
+      break;
+    default:
+      line += c;
+    }
+  }
+}
+
+std::string epochs_json(const std::map<std::uint32_t, std::uint64_t>& m) {
+  std::string out = "{";
+  for (const auto& [partition, epoch] : m) {
+    if (out.size() > 1)
+      out += ',';
+    out += '"' + std::to_string(partition) + "\":" + std::to_string(epoch);
+  }
+  return out + "}";
+}
+
 } // namespace sb::db::detail

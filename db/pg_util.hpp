@@ -11,11 +11,20 @@
 #include <pqxx/connection>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 
 namespace sb::db::detail {
+
+/// Appends `value` to a COPY text line, escaping backslash, tab, newline
+/// and carriage return (bytes that never occur inside a UTF-8 sequence).
+void append_copy_field(std::string& line, std::string_view value);
+
+/// Partition -> epoch as the jsonb text of projection_checkpoints.epochs.
+[[nodiscard]] std::string
+epochs_json(const std::map<std::uint32_t, std::uint64_t>& epochs);
 
 /// Opens a connection with notices below WARNING silenced. Throws.
 [[nodiscard]] std::unique_ptr<pqxx::connection>

@@ -22,8 +22,8 @@ std::uint32_t partition_of_subject(const std::string& subject) {
 } // namespace
 
 batch_reader::batch_reader(std::unique_ptr<stream_reader> reader,
-                           const runner_settings& settings)
-  : reader_(std::move(reader)), settings_(settings) {
+                           const runner_settings& settings, std::string name)
+  : reader_(std::move(reader)), settings_(settings), name_(std::move(name)) {
   thread_ = std::thread{[this] {
     run();
   }};
@@ -115,8 +115,8 @@ void batch_reader::decode_into(std::vector<stream_message>& messages,
     why.clear();
     r.ok = decode(messages[i].data, r.e, why);
     if (!r.ok)
-      spdlog::error("projection {}: event {} unreadable, skipped: {}",
-                    settings_.name, r.seq, why);
+      spdlog::error("projection {}: event {} unreadable, skipped: {}", name_,
+                    r.seq, why);
   }
 }
 

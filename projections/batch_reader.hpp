@@ -35,8 +35,9 @@ struct read_event {
 
 class batch_reader {
 public:
+  /// `name`: of the projection reading, for the log.
   batch_reader(std::unique_ptr<stream_reader> reader,
-               const runner_settings& settings);
+               const runner_settings& settings, std::string name);
   ~batch_reader();
   batch_reader(const batch_reader&) = delete;
   batch_reader& operator=(const batch_reader&) = delete;
@@ -55,6 +56,7 @@ private:
 
   std::unique_ptr<stream_reader> reader_;
   runner_settings settings_;
+  std::string name_;
   std::atomic<bool> stopping_{false};
   std::mutex mtx_;
   std::condition_variable changed_;

@@ -1,41 +1,43 @@
 #include "switchboard/projections/projection_runner.hpp"
 
 #include "batch_reader.hpp"
+#include "fold_batch.hpp"
 
+#include "switchboard/db/errors.hpp"
 #include "switchboard/events/partitions.hpp"
 #include "switchboard/events/stream_reader.hpp"
-#include "switchboard/projections/sessions_fold.hpp"
 
 #include <spdlog/spdlog.h>
-
-#include <chrono>
-#include <set>
 
 namespace sb::projections {
 
 projection_runner::projection_runner(std::shared_ptr<jetstream> js,
-                                     std::unique_ptr<db::store> store,
+                                     std::unique_ptr<projection> p,
                                      runner_settings settings)
-  : js_(std::move(js)), store_(std::move(store)),
-    settings_(std::move(settings)) {
-}
+  : js_(std::move(js)), projection_(std::move(p)),
+    settings_(std::move(settings)) {}
 
 projection_runner::~projection_runner() {
   stop();
 }
 
+const std::string& projection_runner::name() const {
+  return projection_->name();
+}
+
 bool projection_runner::start(std::string& error) {
-  auto cp = store_->load_checkpoint(settings_.name);
+  auto cp = projection_->begin(name());
   if (!cp) {
-    error = "projection " + settings_.name
+    error = "projection " + name()
             + ": cannot load checkpoint: " + db::describe(cp.error());
     return false;
   }
-  checkpoint_ = std::move(*cp);
-  position_ = checkpoint_.position;
-  spdlog::info("projection {}: resuming after event {}", settings_.name,
-               checkpoint_.position);
-  thread_ = std::thread{[this] { run(); }};
+  position_ = cp->position;
+  spdlog::info("projection {}: resuming after event {} (generation {})", name(),
+               cp->position, cp->generation);
+  thread_ = std::thread{[this] {
+    run();
+  }};
   return true;
 }
 
@@ -50,88 +52,73 @@ std::string projection_runner::last_error() const {
   return last_error_;
 }
 
+runner_stats projection_runner::stats() const {
+  return {position_, batches_, events_, last_error()};
+}
+
+void projection_runner::set_error(std::string error) {
+  std::lock_guard<std::mutex> guard{error_mtx_};
+  last_error_ = std::move(error);
+}
+
 void projection_runner::run() {
   std::string error;
   while (!stopping_) {
     error.clear();
     if (run_pass(error))
       continue;
-    spdlog::warn("projection {}: {}", settings_.name, error);
-    {
-      std::lock_guard<std::mutex> guard{error_mtx_};
-      last_error_ = error;
-    }
+    spdlog::warn("projection {}: {}", name(), error);
+    set_error(error);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
 }
 
 bool projection_runner::run_pass(std::string& error) {
   // The reader and the fold live for one pass of batches: a failure reopens
-  // the reader at the checkpoint and drops the fold's rows, so nothing read
-  // but not committed is ever skipped or kept.
+  // the reader at the stored checkpoint and drops the fold's rows, so
+  // nothing read but not committed is ever skipped or kept.
+  auto cp = projection_->begin(name());
+  if (!cp) {
+    error = "cannot load checkpoint: " + db::describe(cp.error());
+    return false;
+  }
+  auto previous = std::move(*cp);
+  if (previous.position != position_)
+    spdlog::info("projection {}: continues after event {} (generation {})",
+                 name(), previous.position, previous.generation);
+  position_ = previous.position;
   auto stream = stream_reader::open(*js_, events_stream, "sb.evt.*",
-                                    checkpoint_.position + 1, error);
+                                    previous.position + 1, error);
   if (!stream)
     return false;
-  batch_reader reader{std::move(stream), settings_};
-  sessions_fold fold{checkpoint_};
+  batch_reader reader{std::move(stream), settings_, name()};
+  fence f{previous.epochs};
   std::vector<read_event> events;
   while (!stopping_) {
     if (!reader.next(events, error))
       return false;
     if (events.empty())
       continue;
-    std::set<std::string> unseen;
-    for (const auto& r : events)
-      if (r.ok && !r.e.env.call_id.empty() && !fold.holds(r.e.env.call_id))
-        unseen.insert(r.e.env.call_id);
-    if (!load_rows(fold, unseen, error))
-      return false;
-    for (const auto& r : events) {
-      if (r.ok)
-        fold.apply(r.e, r.partition, r.seq);
-      else
-        fold.skip(r.seq);
-    }
-    auto batch = fold.take_batch();
-    auto committed = store_->commit(batch);
-    if (!committed) {
-      error = "cannot commit batch: " + db::describe(committed.error());
-      if (committed.error().category() == db::db_category
-          && committed.error().code()
-               == static_cast<std::uint8_t>(db::db_errc::checkpoint_conflict)) {
-        // Another instance moved on: continue from where it stands.
-        auto cp = store_->load_checkpoint(settings_.name);
-        if (cp)
-          checkpoint_ = std::move(*cp);
-      }
+    auto next = previous;
+    auto applied = detail::fold_batch(*projection_, f, events, next.position);
+    if (!applied) {
+      error = "cannot load stored rows: " + db::describe(applied.error());
       return false;
     }
-    fold.trim(settings_.cached_sessions);
-    checkpoint_ = batch.next;
-    position_ = checkpoint_.position;
+    next.epochs = f.epochs();
+    if (auto err = projection_->commit(previous, next, false)) {
+      // A conflict: another instance or a replay's swap moved the
+      // checkpoint; the next pass goes on from where it stands.
+      error = "cannot commit batch: " + db::describe(err);
+      return false;
+    }
+    previous = std::move(next);
+    position_ = previous.position;
+    events_ += *applied;
     ++batches_;
+    if (!last_error().empty())
+      set_error({});
   }
-  return true;
-}
-
-bool projection_runner::load_rows(sessions_fold& fold,
-                                  const std::set<std::string>& call_ids,
-                                  std::string& error) {
-  if (call_ids.empty())
-    return true;
-  std::vector<std::string> ids(call_ids.begin(), call_ids.end());
-  auto sessions = store_->load_sessions(ids);
-  if (!sessions) {
-    error = "cannot load sessions: " + db::describe(sessions.error());
-    return false;
-  }
-  auto turns = store_->load_last_turns(ids);
-  if (!turns) {
-    error = "cannot load turns: " + db::describe(turns.error());
-    return false;
-  }
-  fold.load(std::move(*sessions), std::move(*turns));
   return true;
 }
 

@@ -9,15 +9,8 @@
 namespace sb::router {
 
 void partition_fold::apply(const event& e) {
-  if (auto* marker = std::get_if<partition_acquired>(&e.payload)) {
-    if (marker->epoch > newest_epoch_)
-      newest_epoch_ = marker->epoch;
-    return;
-  }
-  if (e.env.epoch < newest_epoch_) {
-    ++fenced_; // written by an owner that had already lost the partition
-    return;
-  }
+  if (!fence_.admit(e, partition_))
+    return; // a marker, or written by an owner that had lost the partition
   auto& group = open_groups_[e.env.call_id];
   if (e.env.group_index == 0)
     group.clear(); // a new decision; an unfinished one was decided again

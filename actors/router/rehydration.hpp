@@ -5,6 +5,7 @@
 // ignoring whatever an older owner wrote after a newer marker (fencing).
 
 #include "actors.hpp"
+#include "switchboard/events/fence.hpp"
 #include "switchboard/events/jetstream.hpp"
 
 #include <string>
@@ -22,19 +23,20 @@ public:
   /// than them wrote).
   explicit partition_fold(std::uint32_t partition,
                           std::uint64_t newest_epoch = 0)
-    : partition_(partition), newest_epoch_(newest_epoch) {}
+    : partition_(partition), fence_({{partition, newest_epoch}}) {}
 
   void apply(const event& e);
 
   /// Splits the calls into live and ended.
   [[nodiscard]] rehydrated_partition finish(std::uint64_t epoch) &&;
 
-  [[nodiscard]] std::uint64_t fenced() const noexcept { return fenced_; }
+  [[nodiscard]] std::uint64_t fenced() const noexcept {
+    return fence_.fenced();
+  }
 
 private:
   std::uint32_t partition_;
-  std::uint64_t newest_epoch_;
-  std::uint64_t fenced_ = 0;
+  fence fence_;
   std::unordered_map<std::string, call::call_state> calls_;
   /// Per call, the events of a decision not yet seen whole.
   std::unordered_map<std::string, std::vector<event>> open_groups_;

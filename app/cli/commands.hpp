@@ -12,6 +12,8 @@ void add_ingest(CLI::App& app, int& exit_code);
 void add_migrate(CLI::App& app, int& exit_code);
 void add_keys(CLI::App& app, int& exit_code);
 void add_simulate(CLI::App& app, int& exit_code);
+void add_replay(CLI::App& app, int& exit_code);
+void add_status(CLI::App& app, int& exit_code);
 
 /// $NAME if set, otherwise `fallback` (for --nats and --pg defaults).
 [[nodiscard]] std::string env_or(const char* name, const char* fallback);

@@ -26,6 +26,9 @@ void add_node(CLI::App& app, int& exit_code) {
     ->required(opt->pg_url.empty());
   cmd->add_option("--listen", opt->listen, "HTTP address host:port")
     ->capture_default_str();
+  cmd->add_option("--rules", opt->rules_path,
+                  "Analysis rules file: tags and prices (default: built in)")
+    ->check(CLI::ExistingFile);
   cmd->add_option("--node-id", opt->node_id, "Unique name of this node")
     ->capture_default_str();
   cmd->add_option("--partitions", opt->partitions,

@@ -12,6 +12,7 @@
 #include "switchboard/db/migrate.hpp"
 #include "switchboard/db/pg_store.hpp"
 #include "switchboard/projections/projection_runner.hpp"
+#include "switchboard/projections/registry.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -138,19 +139,32 @@ int run_node(const node_options& opt) {
   } else if (*applied > 0) {
     spdlog::info("node: applied {} migrations", *applied);
   }
-  // One connection each: the ended-call lookup, the partition owner, the
-  // sessions projection (libpqxx connections are not thread-safe).
+  auto rules = projections::load_analysis_rules(opt.rules_path);
+  if (!rules) {
+    spdlog::error("node: {}", db::describe(rules.error()));
+    return 1;
+  }
+  // One connection each: the ended-call lookup, the partition owner, every
+  // projection (libpqxx connections are not thread-safe).
   auto lookup_store = connect_store(opt.pg_url);
   auto owner_store = connect_store(opt.pg_url);
-  auto projection_store = db::pg_store::connect(opt.pg_url);
-  for (const auto* err :
-       {lookup_store ? nullptr : &lookup_store.error(),
-        owner_store ? nullptr : &owner_store.error(),
-        projection_store ? nullptr : &projection_store.error()})
+  for (const auto* err : {lookup_store ? nullptr : &lookup_store.error(),
+                          owner_store ? nullptr : &owner_store.error()})
     if (err != nullptr) {
       spdlog::error("node: {}", db::describe(*err));
       return 1;
     }
+  std::vector<std::unique_ptr<projections::projection_runner>> runners;
+  for (const auto& name : projections::projection_names()) {
+    auto p = projections::make_projection(name, opt.pg_url, *rules,
+                                          projections::write_mode::incremental);
+    if (!p) {
+      spdlog::error("node: {}", db::describe(p.error()));
+      return 1;
+    }
+    runners.push_back(
+      std::make_unique<projections::projection_runner>(js, std::move(*p)));
+  }
 
   // Declared before the actor system, so destroyed after it: call actors
   // ask the leases (through the sink) until the very end.
@@ -200,11 +214,11 @@ int run_node(const node_options& opt) {
   leases.start();
   owner.start();
 
-  projections::projection_runner sessions{js, std::move(*projection_store)};
-  if (!sessions.start(error)) {
-    spdlog::error("node: {}", error);
-    return 1;
-  }
+  for (auto& runner : runners)
+    if (!runner->start(error)) {
+      spdlog::error("node: {}", error);
+      return 1;
+    }
 
   nats_ingest_service ingest{js, opt.partitions};
   http::api_config api_cfg;
@@ -217,7 +231,7 @@ int run_node(const node_options& opt) {
   };
   health_sources health{
     opt.node_id, opt.partitions, [&owner] { return owner.owned(); },
-    js.get(),    sink.get(),     &sessions,
+    js.get(),    sink.get(),     &runners,
     &sys,        router};
   api_cfg.probe = [&health] {
     return node_health(health);
@@ -244,7 +258,8 @@ int run_node(const node_options& opt) {
   stop_and_wait(sys, caf::actor_cast<caf::actor>(router),
                 std::chrono::seconds(5));
   js->flush_publishes(2000);
-  sessions.stop();
+  for (auto& runner : runners)
+    runner->stop();
   leases.stop();
   leases.release_all();
   spdlog::info("node {}: stopped", opt.node_id);

@@ -20,6 +20,8 @@ struct node_options {
   call::call_timeouts timeouts;
   std::int64_t lease_ttl_ms = 10'000;
   std::size_t http_threads = 2;
+  /// Analysis rules (tags, prices) file; "" = the built-in defaults.
+  std::string rules_path;
 };
 
 /// Runs until stopped; returns the process exit code.

@@ -35,7 +35,6 @@ nlohmann::json node_health(const health_sources& from) {
     {"nats", from.js->connected() ? "connected" : "disconnected"},
     {"partitions_owned", from.partitions_owned()},
     {"partitions", from.partitions},
-    {"projection_position", from.sessions->position()},
     {"events_stored", from.sink->stored()},
     {"events_fenced", from.sink->fenced()}};
   if (auto s = ask_stats(*from.sys, from.router)) {
@@ -51,8 +50,24 @@ nlohmann::json node_health(const health_sources& from) {
   auto cuts = call::text_cuts();
   j["texts_cut"] = cuts.texts_cut;
   j["turn_parts_dropped"] = cuts.parts_dropped;
-  if (auto e = from.sessions->last_error(); !e.empty())
-    j["projection_last_error"] = e;
+  // projection_position and projection_last_error: the sessions
+  // projection's, as before there were several.
+  auto projections = nlohmann::json::object();
+  for (const auto& runner : *from.projections) {
+    auto st = runner->stats();
+    nlohmann::json p{{"position", st.position},
+                     {"batches", st.batches},
+                     {"events", st.events}};
+    if (!st.last_error.empty())
+      p["last_error"] = st.last_error;
+    if (projections.empty()) {
+      j["projection_position"] = st.position;
+      if (!st.last_error.empty())
+        j["projection_last_error"] = st.last_error;
+    }
+    projections[runner->name()] = std::move(p);
+  }
+  j["projections"] = std::move(projections);
   return j;
 }
 

@@ -14,7 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace sb::app {
 
@@ -24,7 +26,10 @@ struct health_sources {
   std::function<std::size_t()> partitions_owned;
   const jetstream* js = nullptr;
   const router::nats_event_sink* sink = nullptr;
-  const projections::projection_runner* sessions = nullptr;
+  /// The node's projections, sessions first.
+  const std::vector<std::unique_ptr<projections::projection_runner>>*
+    projections
+    = nullptr;
   caf::actor_system* sys = nullptr;
   sb::call_router router;
 };

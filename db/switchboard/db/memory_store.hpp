@@ -38,9 +38,8 @@ public:
 
   caf::expected<bool> ensure_tenant(const std::string& tenant_id) override;
 
-  caf::expected<std::string>
-  create_api_key(const std::string& tenant_id,
-                 const std::string& role) override;
+  caf::expected<std::string> create_api_key(const std::string& tenant_id,
+                                            const std::string& role) override;
 
   caf::expected<std::optional<principal>>
   authenticate(const std::string& plain_key) override;

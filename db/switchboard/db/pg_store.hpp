@@ -8,6 +8,7 @@
 // other failure answers db_errc::query_failed (or invalid_argument).
 // The schema must be migrated first (see migrate.hpp).
 
+#include "switchboard/db/pg_session.hpp"
 #include "switchboard/db/store.hpp"
 
 #include <caf/expected.hpp>
@@ -35,6 +36,11 @@ public:
 
   caf::expected<checkpoint> load_checkpoint(const std::string& name) override;
 
+  /// Reads and writes the projection tables of `schema` (a generation,
+  /// docs/adr/0007) from now on: reconnects with search_path `schema`,
+  /// public. "" = the public views only.
+  caf::error use_schema(const std::string& schema) override;
+
   caf::expected<std::vector<session_record>>
   load_sessions(const std::vector<std::string>& ids) override;
 
@@ -58,9 +64,8 @@ public:
 
   caf::expected<bool> ensure_tenant(const std::string& tenant_id) override;
 
-  caf::expected<std::string>
-  create_api_key(const std::string& tenant_id,
-                 const std::string& role) override;
+  caf::expected<std::string> create_api_key(const std::string& tenant_id,
+                                            const std::string& role) override;
 
   caf::expected<std::optional<principal>>
   authenticate(const std::string& plain_key) override;
@@ -72,23 +77,18 @@ public:
   [[nodiscard]] int backend_pid() const;
 
 private:
-  using body = std::function<caf::error(pqxx::connection&)>;
+  using body = pg_session::body;
 
   explicit pg_store(std::string url);
 
-  /// Runs `fn` on an open connection (reconnecting first if the last one
-  /// broke) and turns exceptions into errors named after `what`.
+  /// Runs `fn` on the session; any failure forgets the partitions known.
   caf::error run(std::string_view what, const body& fn);
 
   /// The body of commit(); fills `created` with partitions it made sure of.
-  caf::error commit_in(pqxx::connection& conn,
-                       const projection_batch& batch,
+  caf::error commit_in(pqxx::connection& conn, const projection_batch& batch,
                        std::vector<std::string>& created);
 
-  caf::error open();
-
-  std::string url_;
-  std::unique_ptr<pqxx::connection> conn_;
+  pg_session session_;
   /// Partitions known to exist; cleared on any error.
   std::set<std::string> partitions_;
 };

@@ -26,9 +26,9 @@ struct session_record {
   std::int64_t ended_at = 0;
   std::int64_t duration_ms = 0;
   std::int32_t turn_count = 0;
-  std::string first_user_text;  ///< text of turn first_user_turn
-  std::string first_agent_text; ///< text of turn first_agent_turn
-  std::int32_t first_user_turn = 0;  ///< 0 while there is none
+  std::string first_user_text;      ///< text of turn first_user_turn
+  std::string first_agent_text;     ///< text of turn first_agent_turn
+  std::int32_t first_user_turn = 0; ///< 0 while there is none
   std::int32_t first_agent_turn = 0;
   std::int32_t interruptions = 0;
   std::int32_t error_count = 0;
@@ -39,6 +39,37 @@ struct session_record {
   double user_to_bot_ms_sum = 0; ///< latency summary: sums and counts
   std::int32_t user_to_bot_count = 0;
   std::uint64_t last_seq = 0; ///< highest event seq applied (idempotency)
+
+  // -- derived analysis (projections/analysis, docs/adr/0007) --------------
+  std::int64_t llm_cached_tokens = 0;
+  std::int32_t tool_calls = 0;
+  std::int32_t tool_errors = 0;
+  /// Cost in micro-USD: the total and one figure per component.
+  std::int64_t cost_total = 0;
+  std::int64_t cost_llm_prompt = 0;
+  std::int64_t cost_llm_completion = 0;
+  std::int64_t cost_llm_cached = 0;
+  std::int64_t cost_tts = 0;
+  std::int64_t cost_stt = 0;
+  std::int64_t cost_telephony = 0;
+  std::string sentiment = "unknown";  ///< positive, neutral, negative, unknown
+  double sentiment_score = 0;         ///< mean compound of the scored turns
+  std::int64_t sentiment_sum_e6 = 0;  ///< their compounds' sum x 1e6
+  std::int32_t sentiment_turns = 0;   ///< user turns that were scored
+  std::vector<std::string> tags;      ///< sorted
+  std::string main_request;           ///< the user's main request
+  std::int32_t main_request_turn = 0; ///< its turn; 0: the longest so far
+  std::string summary;
+  std::string success = "unknown"; ///< success, failure, unknown
+  double latency_p50_ms = -1;      ///< of the call's user-to-bot latencies
+  double latency_p95_ms = -1;      ///< -1 while none was measured
+  std::vector<double> user_to_bot_samples; ///< those latencies, in order
+  /// An outside analysis (call_analyzed), which takes precedence.
+  std::string provider_summary;
+  std::string provider_sentiment;
+  std::vector<std::string> provider_tags;
+  std::string provider_verdict;
+  std::int32_t rules_version = 0; ///< of the rules that derived the above
 };
 
 /// One utterance (table `turns`).
@@ -55,6 +86,8 @@ struct turn_record {
   double user_to_bot_ms = -1; ///< agent turns: latency, -1 if unmeasured
   double llm_ttfb_ms = -1;
   double tts_ttfb_ms = -1;
+  std::string sentiment;      ///< user turns: positive, ...; agent turns: ""
+  double sentiment_score = 0; ///< the turn's compound score
 };
 
 /// Where a projection stands in SB_EVENTS, and the newest fencing epoch it
@@ -63,6 +96,9 @@ struct checkpoint {
   std::string projection;
   std::uint64_t position = 0; ///< last SB_EVENTS stream sequence applied
   std::map<std::uint32_t, std::uint64_t> epochs; ///< partition -> epoch
+  /// The generation of the projection's tables it belongs to: replay builds
+  /// generation N+1 and swaps it in (docs/adr/0007).
+  std::int32_t generation = 1;
 };
 
 /// A call that has not ended (table `live_calls`): where its events begin
@@ -80,6 +116,12 @@ struct live_call_record {
   /// rebuild that starts there fences exactly as a reader from the start.
   std::uint64_t epoch = 0;
   std::int64_t started_at = 0;
+  // What the live view shows; updated with every batch that touches it.
+  std::string agent_id;
+  std::string status;
+  std::int64_t last_activity_at = 0;
+  std::int32_t turn_count = 0;
+  std::string last_utterance;
 };
 
 /// Everything one projection batch changes, committed in one transaction.
@@ -89,9 +131,15 @@ struct projection_batch {
   std::vector<session_record> sessions; ///< full rows, upserted
   std::vector<turn_record> turns;       ///< full rows, upserted
   /// Calls that began in this batch and are live at its end (inserted; an
-  /// existing row is kept) and calls that ended in it (their rows deleted).
+  /// existing row is kept), live calls it changed otherwise (their view
+  /// columns updated) and calls that ended in it (their rows deleted).
   std::vector<live_call_record> live_started;
+  std::vector<live_call_record> live_changed;
   std::vector<std::string> live_ended;
+  /// Bulk mode (a replay into an empty generation): rows never written
+  /// before, copied in with COPY rather than upserted.
+  std::vector<session_record> new_sessions;
+  std::vector<turn_record> new_turns;
 };
 
 /// An API key's owner.

@@ -22,7 +22,16 @@ public:
   // -- projection side ------------------------------------------------------
 
   /// The stored checkpoint, or position 0 and no epochs if none yet.
-  virtual caf::expected<checkpoint> load_checkpoint(const std::string& name) = 0;
+  virtual caf::expected<checkpoint> load_checkpoint(const std::string& name)
+    = 0;
+
+  /// Reads and writes the projection tables of `schema` (one generation of
+  /// a projection, docs/adr/0007) from now on. The default (one generation
+  /// only, as in memory_store) accepts any schema.
+  virtual caf::error use_schema(const std::string& schema) {
+    (void)schema;
+    return caf::none;
+  }
 
   /// The rows of those sessions that exist (any order).
   virtual caf::expected<std::vector<session_record>>

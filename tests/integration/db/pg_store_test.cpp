@@ -73,30 +73,33 @@ TEST_CASE("pg_store: keys are stored hashed, never in plain text") {
 }
 
 TEST_CASE("pg_store: sessions on different days land in daily partitions") {
+  // The live generation of the sessions projection's tables is
+  // sb_sessions_g1 (docs/adr/0007); `public` shows it through views.
   auto url = migrated_url();
   auto s = connect(url);
   auto a = make_session("call-a", "acme", t0);
   auto b = make_session("call-b", "acme", t0 + one_day);
   auto c = make_session("call-c", "acme", t0 + 1);
-  REQUIRE(s->commit(make_batch(0, 1, {a, b, c},
-                               {make_turn(a, 1), make_turn(b, 1)})));
-  auto rows = sql(url, "select id, tableoid::regclass::text from sessions "
-                       "order by id");
+  REQUIRE(
+    s->commit(make_batch(0, 1, {a, b, c}, {make_turn(a, 1), make_turn(b, 1)})));
+  auto rows = sql(
+    url, "select id, tableoid::regclass::text from sb_sessions_g1.sessions "
+         "order by id");
   REQUIRE(rows.size() == 3);
-  CHECK(rows[0][1].as<std::string>() == "sessions_20231114");
-  CHECK(rows[1][1].as<std::string>() == "sessions_20231115");
-  CHECK(rows[2][1].as<std::string>() == "sessions_20231114");
+  CHECK(rows[0][1].as<std::string>() == "sb_sessions_g1.sessions_20231114");
+  CHECK(rows[1][1].as<std::string>() == "sb_sessions_g1.sessions_20231115");
+  CHECK(rows[2][1].as<std::string>() == "sb_sessions_g1.sessions_20231114");
   CHECK(sql_value(url, "select string_agg(tableoid::regclass::text, ',' "
-                       "order by session_id) from turns")
-        == "turns_20231114,turns_20231115");
+                       "order by session_id) from sb_sessions_g1.turns")
+        == "sb_sessions_g1.turns_20231114,sb_sessions_g1.turns_20231115");
   CHECK(sql_value(url, "select count(*) from pg_inherits where inhparent = "
-                       "'sessions'::regclass")
+                       "'sb_sessions_g1.sessions'::regclass")
         == "2");
   // A later batch on a known day creates nothing new; a new day does.
   auto d = make_session("call-d", "acme", t0 + 2 * one_day);
   REQUIRE(s->commit(make_batch(1, 2, {c, d})));
   CHECK(sql_value(url, "select count(*) from pg_inherits where inhparent = "
-                       "'sessions'::regclass")
+                       "'sb_sessions_g1.sessions'::regclass")
         == "3");
 }
 
@@ -138,8 +141,8 @@ TEST_CASE("pg_store: a committed batch survives a lost connection") {
 }
 
 TEST_CASE("pg_store: an unreachable server is unavailable") {
-  auto url = "postgresql://postgres@127.0.0.1:"
-             + std::to_string(free_port()) + "/nowhere?connect_timeout=2";
+  auto url = "postgresql://postgres@127.0.0.1:" + std::to_string(free_port())
+             + "/nowhere?connect_timeout=2";
   auto s = sb::db::pg_store::connect(url);
   REQUIRE_FALSE(s);
   CHECK(is(s.error(), sb::db::db_errc::unavailable));
@@ -150,8 +153,7 @@ TEST_CASE("pg_store: an unmigrated database fails queries, not the caller") {
   auto cp = s->load_checkpoint("sessions");
   REQUIRE_FALSE(cp);
   CHECK(is(cp.error(), sb::db::db_errc::query_failed));
-  CHECK(is(s->commit(make_batch(0, 1)).error(),
-           sb::db::db_errc::query_failed));
+  CHECK(is(s->commit(make_batch(0, 1)).error(), sb::db::db_errc::query_failed));
 }
 
 TEST_CASE("pg_store: concurrent writers, one winner per position") {

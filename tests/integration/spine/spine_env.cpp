@@ -182,8 +182,11 @@ void spine_env::wait_until_settled(std::chrono::seconds timeout) {
     unacked = signals.messages;
     head = events.last_seq;
     h = health();
-    if (unacked == 0 && h.value("live_calls", 1) == 0
-        && h.value("projection_position", std::uint64_t{0}) >= head)
+    bool projected = h.contains("projections");
+    if (projected)
+      for (const auto& [name, p] : h["projections"].items())
+        projected = projected && p.value("position", std::uint64_t{0}) >= head;
+    if (unacked == 0 && h.value("live_calls", 1) == 0 && projected)
       return;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }

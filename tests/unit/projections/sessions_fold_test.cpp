@@ -1,5 +1,7 @@
-// The sessions projection's fold: rows from events, exactly once, fenced.
+// The sessions projection's fold: rows from events, exactly once, fenced
+// (by sb::fence, as every reader does), with the call's derived analysis.
 
+#include "switchboard/events/fence.hpp"
 #include "switchboard/projections/sessions_fold.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,8 +15,20 @@ using namespace sb;
 
 namespace {
 
+const analysis::rules& rules() {
+  return analysis::default_rules();
+}
+
+/// What the runner does with one read event: fencing, then the fold.
+void read(projections::sessions_fold& fold, fence& f, const event& e,
+          std::uint32_t partition, std::uint64_t position) {
+  if (f.admit(e, partition) && !e.env.call_id.empty())
+    fold.apply(e, {position, partition, f.epoch(partition)});
+}
+
 struct feed {
-  projections::sessions_fold fold{db::checkpoint{"sessions", 0, {}}};
+  projections::sessions_fold fold{rules()};
+  fence fenced;
   std::uint64_t position = 0;
   std::uint64_t seq = 0;
 
@@ -27,7 +41,7 @@ struct feed {
     e.env.epoch = epoch;
     e.env.occurred_at = 1'000'000 * static_cast<time_us>(e.env.seq);
     e.payload = std::move(payload);
-    fold.apply(e, 3, ++position);
+    read(fold, fenced, e, 3, ++position);
   }
 
   db::session_record session() {
@@ -74,14 +88,14 @@ TEST_CASE("events of an older epoch after a newer marker are ignored") {
   event marker;
   marker.env.epoch = 9;
   marker.payload = partition_acquired{3, 9, "node-2"};
-  f.fold.apply(marker, 3, ++f.position);
+  read(f.fold, f.fenced, marker, 3, ++f.position);
   f.apply(user_interrupted{0}, 5); // a stale owner's write
   f.apply(user_interrupted{0}, 9);
   auto batch = f.fold.take_batch();
   REQUIRE(batch.sessions.size() == 1);
   CHECK(batch.sessions[0].interruptions == 1);
-  CHECK(batch.next.epochs.at(3) == 9);
-  CHECK(batch.next.position == f.position);
+  CHECK(f.fenced.epochs().at(3) == 9);
+  CHECK(f.fenced.fenced() == 1);
 }
 
 namespace {
@@ -151,8 +165,7 @@ TEST_CASE("a fold carried over batches writes what fresh folds that reload "
      call_event("c2", 8, user_interrupted{3})},
   };
   committed_rows carried, fresh;
-  projections::sessions_fold kept{db::checkpoint{"sessions", 0, {}}};
-  db::checkpoint fresh_checkpoint{"sessions", 0, {}};
+  projections::sessions_fold kept{rules()};
   std::uint64_t position = 0;
   for (const auto& events : batches) {
     std::set<std::string> ids, unseen;
@@ -162,18 +175,16 @@ TEST_CASE("a fold carried over batches writes what fresh folds that reload "
         unseen.insert(e.env.call_id);
     }
     carried.load_into(kept, unseen);
-    projections::sessions_fold once{fresh_checkpoint};
+    projections::sessions_fold once{rules()};
     fresh.load_into(once, ids);
     for (const auto& e : events) {
       ++position;
-      kept.apply(e, 0, position);
-      once.apply(e, 0, position);
+      kept.apply(e, {position, 0, 1});
+      once.apply(e, {position, 0, 1});
     }
     carried.commit(kept.take_batch());
     kept.trim(100);
-    auto batch = once.take_batch();
-    fresh_checkpoint = batch.next;
-    fresh.commit(batch);
+    fresh.commit(once.take_batch());
     REQUIRE(carried.sessions.size() == fresh.sessions.size());
     for (const auto& [id, s] : fresh.sessions) {
       const auto& c = carried.sessions.at(id);
@@ -183,6 +194,12 @@ TEST_CASE("a fold carried over batches writes what fresh folds that reload "
       CHECK(c.llm_prompt_tokens == s.llm_prompt_tokens);
       CHECK(c.first_agent_text == s.first_agent_text);
       CHECK(c.last_seq == s.last_seq);
+      CHECK(c.sentiment_sum_e6 == s.sentiment_sum_e6);
+      CHECK(c.sentiment == s.sentiment);
+      CHECK(c.tags == s.tags);
+      CHECK(c.main_request == s.main_request);
+      CHECK(c.summary == s.summary);
+      CHECK(c.cost_total == s.cost_total);
     }
     REQUIRE(carried.turns.size() == fresh.turns.size());
     for (const auto& [key, t] : fresh.turns) {
@@ -200,7 +217,7 @@ TEST_CASE("a fold carried over batches writes what fresh folds that reload "
 }
 
 TEST_CASE("trim keeps live calls with their last turn and drops ended ones") {
-  projections::sessions_fold fold{db::checkpoint{"sessions", 0, {}}};
+  projections::sessions_fold fold{rules()};
   std::uint64_t position = 0;
   for (const auto& e :
        {call_event("live", 1, user_spoke{1, 0, "One", 0, 0, "", 0, false}),
@@ -208,17 +225,17 @@ TEST_CASE("trim keeps live calls with their last turn and drops ended ones") {
         call_event("done", 1, user_spoke{1, 0, "Bye", 0, 0, "", 0, false}),
         call_event("done", 2,
                    call_ended{call_status::completed, "user_hangup", 0, 3000})})
-    fold.apply(e, 0, ++position);
+    fold.apply(e, {++position, 0, 1});
   (void)fold.take_batch();
   fold.trim(100);
   CHECK(fold.holds("live"));
   CHECK_FALSE(fold.holds("done"));
   // The live call's first turn is gone: a part of it adds nothing.
   fold.apply(
-    call_event("live", 3, user_spoke{1, 1, "more", 0, 0, "", 0, false}), 0,
-    ++position);
-  fold.apply(call_event("live", 4, agent_spoke{2, 1, "Three", 0}), 0,
-             ++position);
+    call_event("live", 3, user_spoke{1, 1, "more", 0, 0, "", 0, false}),
+    {++position, 0, 1});
+  fold.apply(call_event("live", 4, agent_spoke{2, 1, "Three", 0}),
+             {++position, 0, 1});
   auto batch = fold.take_batch();
   REQUIRE(batch.turns.size() == 1);
   CHECK(batch.turns[0].text == "Two Three");
@@ -230,7 +247,7 @@ TEST_CASE("a call is live from its first event until it ends") {
   feed f;
   event marker;
   marker.payload = partition_acquired{3, 5, "node-1"};
-  f.fold.apply(marker, 3, ++f.position); // position 1: epoch 5 from here
+  read(f.fold, f.fenced, marker, 3, ++f.position); // epoch 5 from here
   f.apply(call_started{"bot", "", "pipecat", "", "", "", ""}, 5);
   f.apply(user_interrupted{0}, 5);
   auto first = f.fold.take_batch();
@@ -241,9 +258,12 @@ TEST_CASE("a call is live from its first event until it ends") {
   CHECK(first.live_started[0].epoch == 5);
   CHECK(first.live_ended.empty());
 
-  f.apply(user_interrupted{0}, 5); // still live: nothing new to record
+  f.apply(user_interrupted{0}, 5); // still live: its view changes
   auto second = f.fold.take_batch();
   CHECK(second.live_started.empty());
+  REQUIRE(second.live_changed.size() == 1);
+  CHECK(second.live_changed[0].status == "active");
+  CHECK(second.live_changed[0].last_activity_at == 3'000'000);
   CHECK(second.live_ended.empty());
 
   f.apply(call_ended{call_status::completed, "user_hangup", 0, 3000}, 5);
