@@ -9,6 +9,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <csignal>
+
 namespace sb::projections {
 
 projection_runner::projection_runner(std::shared_ptr<jetstream> js,
@@ -115,7 +117,11 @@ bool projection_runner::run_pass(std::string& error) {
     previous = std::move(next);
     position_ = previous.position;
     events_ += *applied;
-    ++batches_;
+    if (++batches_ == settings_.kill_after_batches) {
+      spdlog::warn("projection {}: failpoint: killed after batch {}", name(),
+                   batches_.load());
+      std::raise(SIGKILL);
+    }
     if (!last_error().empty())
       set_error({});
   }

@@ -29,6 +29,11 @@ void add_node(CLI::App& app, int& exit_code) {
   cmd->add_option("--rules", opt->rules_path,
                   "Analysis rules file: tags and prices (default: built in)")
     ->check(CLI::ExistingFile);
+  cmd
+    ->add_option("--failpoint-kill-after-batches",
+                 opt->failpoint_kill_after_batches,
+                 "Tests: SIGKILL after a projection's Nth commit")
+    ->group(""); // hidden
   cmd->add_option("--node-id", opt->node_id, "Unique name of this node")
     ->capture_default_str();
   cmd->add_option("--partitions", opt->partitions,

@@ -162,8 +162,10 @@ int run_node(const node_options& opt) {
       spdlog::error("node: {}", db::describe(p.error()));
       return 1;
     }
-    runners.push_back(
-      std::make_unique<projections::projection_runner>(js, std::move(*p)));
+    projections::runner_settings settings;
+    settings.kill_after_batches = opt.failpoint_kill_after_batches;
+    runners.push_back(std::make_unique<projections::projection_runner>(
+      js, std::move(*p), settings));
   }
 
   // Declared before the actor system, so destroyed after it: call actors

@@ -22,6 +22,9 @@ struct node_options {
   std::size_t http_threads = 2;
   /// Analysis rules (tags, prices) file; "" = the built-in defaults.
   std::string rules_path;
+  /// Tests only: the first projection to commit this many batches kills
+  /// the node right after the commit (0: never).
+  std::uint64_t failpoint_kill_after_batches = 0;
 };
 
 /// Runs until stopped; returns the process exit code.

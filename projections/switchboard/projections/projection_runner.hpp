@@ -39,6 +39,9 @@ struct runner_settings {
   /// the delay to a row while the stream is busy).
   std::size_t batch_max = 20000;
   std::int64_t batch_span_ms = 250;
+  /// A failpoint for tests: the process kills itself (SIGKILL) right after
+  /// committing this many batches, before it reads the next (0: never).
+  std::uint64_t kill_after_batches = 0;
 };
 
 /// What a runner has done, for /healthz and `switchboard status`.

@@ -73,7 +73,7 @@ std::string spine_env::run_cli(const std::vector<std::string>& args) {
   return last.empty() ? text : last;
 }
 
-void spine_env::start_node() {
+void spine_env::start_node(const std::vector<std::string>& extra_args) {
   node_port_ = free_port();
   std::vector<std::string> argv{switchboard_binary(),
                                 "node",
@@ -90,6 +90,7 @@ void spine_env::start_node() {
                                 "--linger",
                                 std::to_string(options_.linger_s)};
   argv.insert(argv.end(), options_.node_args.begin(), options_.node_args.end());
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   node_.start(argv, dir_ + "/node-" + std::to_string(++node_starts_) + ".log");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};
   while (std::chrono::steady_clock::now() < deadline) {

@@ -30,8 +30,9 @@ public:
   explicit spine_env(spine_options options = {});
   ~spine_env();
 
-  /// Starts `switchboard node` and waits until /healthz answers 200.
-  void start_node();
+  /// Starts `switchboard node` (with `extra_args` after the options'
+  /// node_args, for this start only) and waits until /healthz answers 200.
+  void start_node(const std::vector<std::string>& extra_args = {});
   /// SIGKILL, no goodbye.
   void kill_node();
   /// SIGTERM, wait up to `grace` for the node to exit (then SIGKILL), and
