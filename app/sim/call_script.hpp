@@ -4,6 +4,7 @@
 // log lines it writes (conversation and noise) and the ground truth the
 // system must derive from them, by README "What the fields mean".
 
+#include "sim/call_truth.hpp"
 #include "sim/dialect.hpp"
 
 #include <cstdint>
@@ -21,38 +22,19 @@ struct sim_line {
   bool kept = false; ///< becomes a signal (else noise or continuation)
 };
 
-struct call_truth {
-  std::string call_id;
-  std::string agent_id;
-  std::string status;
-  std::string end_reason;
-  int turn_count = 0;
-  std::int64_t started_ms = 0;
-  std::int64_t ended_ms = 0;
-  std::string first_user_text;
-  std::string first_agent_text;
-  int interruptions = 0;
-  std::string dialect;
-  std::string language;
-
-  [[nodiscard]] std::int64_t duration_ms() const noexcept {
-    return ended_ms - started_ms;
-  }
-};
-
 struct call_plan {
-  std::uint64_t seed = 0;     ///< the call's own seed
+  std::uint64_t seed = 0; ///< the call's own seed
   std::string agent_id;
-  std::size_t language = 0;   ///< the agent's usual language (index)
-  std::int64_t start_ms = 0;  ///< the first kept line
-  double noise = 0.9;         ///< target fraction of noise lines
+  std::size_t language = 0;  ///< the agent's usual language (index)
+  std::int64_t start_ms = 0; ///< the first kept line
+  double noise = 0.9;        ///< target fraction of noise lines
   std::optional<dialect> force_dialect;
 };
 
 struct call_script {
   std::vector<sim_line> lines; ///< in time order
   call_truth truth;
-  std::int64_t last_ms = 0;    ///< the last line's time
+  std::int64_t last_ms = 0; ///< the last line's time
   std::uint64_t physical_lines = 0;
   std::uint64_t noise_lines = 0; ///< physical lines that are not kept
 };

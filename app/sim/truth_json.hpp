@@ -1,7 +1,9 @@
 #pragma once
 
-// The ground truth as JSON: every call's expected session fields and every
-// agent's totals, times in the API's form (ISO 8601 UTC, milliseconds).
+// The ground truth as JSON: every call's expected session fields (usage per
+// service, tool calls, errors, sentiment, latencies) and every agent's
+// totals, times in the API's form (ISO 8601 UTC, milliseconds). app/README.md
+// "sim/" lists the fields.
 
 #include "sim/call_script.hpp"
 
