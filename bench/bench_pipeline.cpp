@@ -7,20 +7,25 @@
 //     simulated Pipecat Cloud logs (log_builder, `--calls-per-file` calls of
 //     `--turns` turns, `--noise` noise lines per kept line; every file is
 //     the same template with fresh call ids) for `--feed-s` seconds; then
-//     the node drains. A feeder starts its next file only while the node
-//     has at most `--max-live` live calls and its projection is at most
+//     the node drains. The incremental projections' lag (stream head minus
+//     the slowest projection's position, sampled every second while the
+//     feed runs) is reported as its maximum. A feeder starts its next file only
+//     while the node has at most `--max-live` live calls and its projection is
+//     at most
 //     `--max-lag` events behind SB_EVENTS: the node works at its own pace
-//     for the whole feed instead of draining a mountain after it. Domain events committed = the projection's position
-//     (SB_EVENTS sequence) from /healthz, sampled every second. Rate = events
-//     / (drained - feed start); "steady" = the committed delta between 10 s
-//     and the end of feeding. Peak concurrency = max live_calls.
+//     for the whole feed instead of draining a mountain after it. Domain events
+//     committed = the projection's position (SB_EVENTS sequence) from /healthz,
+//     sampled every second. Rate = events / (drained - feed start); "steady" =
+//     the committed delta between 10 s and the end of feeding. Peak concurrency
+//     = max live_calls.
 //  2. Ingest-to-row latency: `--latency-calls` single-call logs POSTed to
 //     /v1/ingest/pipecat at `--latency-rate` per second; a poller reads
 //     `sessions` every 5 ms; delay = row seen - POST sent.
 //  3. Publish ceiling: bare NATS.c js_PublishAsync of `--publish` 200-byte
 //     messages to a scratch stream (subject bench.pub.x) on the same server.
-//  4. Replay: a projections::projection_runner on a fresh database from
-//     checkpoint 0 until it reaches the SB_EVENTS head (node stopped).
+//  4. Replay: `switchboard replay --projection all`'s code
+//     (projections::replay) into a fresh database, from event 1 to the
+//     SB_EVENTS head and the swap (node stopped).
 //  5. Pull ceiling: a stream_reader fetching batches of 1000 over SB_EVENTS.
 //
 //   bench_pipeline --switchboard build-release/bin/switchboard
@@ -44,6 +49,7 @@
 #include "switchboard/events/stream_reader.hpp"
 #include "switchboard/projections/projection_runner.hpp"
 #include "switchboard/projections/registry.hpp"
+#include "switchboard/projections/replay.hpp"
 
 #include <pqxx/pqxx>
 
@@ -61,8 +67,9 @@ using sb::test::child_process;
 namespace {
 
 struct sample {
-  double t = 0; ///< since feed start
-  std::uint64_t position = 0;
+  double t = 0;                   ///< since feed start
+  std::uint64_t position = 0;     ///< the sessions projection's
+  std::uint64_t min_position = 0; ///< the slowest projection's
   std::uint64_t head = 0;
   std::uint64_t live_calls = 0;
 };
@@ -116,6 +123,15 @@ void write_variant(const template_log& t, std::uint64_t variant,
   out << body;
 }
 
+/// The position of the projection furthest behind, from /healthz.
+std::uint64_t slowest_projection(const nlohmann::json& h) {
+  auto slowest = h.value("projection_position", std::uint64_t{0});
+  if (h.contains("projections"))
+    for (const auto& [name, p] : h["projections"].items())
+      slowest = std::min(slowest, p.value("position", std::uint64_t{0}));
+  return slowest;
+}
+
 nlohmann::json healthz(int port) {
   try {
     auto r = sb::test::http_request(static_cast<std::uint16_t>(port), "GET",
@@ -126,7 +142,8 @@ nlohmann::json healthz(int port) {
   }
 }
 
-std::string run_cli(const std::string& bin, const std::vector<std::string>& args,
+std::string run_cli(const std::string& bin,
+                    const std::vector<std::string>& args,
                     const std::string& dir) {
   std::vector<std::string> argv{bin};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -137,8 +154,8 @@ std::string run_cli(const std::string& bin, const std::vector<std::string>& args
   auto code = cli.wait();
   auto text = sb::test::file_tail(out, 1 << 20);
   if (code != 0)
-    throw std::runtime_error("switchboard " + args.front() + " failed: "
-                             + text);
+    throw std::runtime_error("switchboard " + args.front()
+                             + " failed: " + text);
   return text;
 }
 
@@ -147,8 +164,8 @@ std::string last_line_starting(const std::string& text, const std::string& p) {
   std::size_t from = 0;
   while (from < text.size()) {
     auto nl = text.find('\n', from);
-    line = text.substr(from, nl == std::string::npos ? std::string::npos
-                                                     : nl - from);
+    line = text.substr(from,
+                       nl == std::string::npos ? std::string::npos : nl - from);
     if (line.rfind(p, 0) == 0)
       last = line;
     if (nl == std::string::npos)
@@ -162,7 +179,8 @@ double percentile(std::vector<double> v, double p) {
   if (v.empty())
     return 0;
   std::sort(v.begin(), v.end());
-  auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  auto i
+    = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
   return v[std::min(i, v.size() - 1)];
 }
 
@@ -172,18 +190,25 @@ int main(int argc, char** argv) {
   auto bin = flag(argc, argv, "--switchboard", "build-release/bin/switchboard");
   auto runs = static_cast<int>(flag_int(argc, argv, "--runs", 3));
   auto feed_s = static_cast<double>(flag_int(argc, argv, "--feed-s", 60));
-  auto calls_per_file = static_cast<int>(flag_int(argc, argv, "--calls-per-file", 2000));
+  auto calls_per_file
+    = static_cast<int>(flag_int(argc, argv, "--calls-per-file", 2000));
   auto turns = static_cast<int>(flag_int(argc, argv, "--turns", 4));
   auto noise = static_cast<int>(flag_int(argc, argv, "--noise", 9));
-  auto publish_n = static_cast<std::uint64_t>(flag_int(argc, argv, "--publish", 300'000));
-  auto latency_calls = static_cast<int>(flag_int(argc, argv, "--latency-calls", 200));
-  auto latency_rate = static_cast<double>(flag_int(argc, argv, "--latency-rate", 20));
+  auto publish_n
+    = static_cast<std::uint64_t>(flag_int(argc, argv, "--publish", 300'000));
+  auto latency_calls
+    = static_cast<int>(flag_int(argc, argv, "--latency-calls", 200));
+  auto latency_rate
+    = static_cast<double>(flag_int(argc, argv, "--latency-rate", 20));
   auto feeders = static_cast<int>(flag_int(argc, argv, "--feeders", 2));
   // At most this many files per run (0: no limit): keeps a slow pipeline's
   // drain and replay inside the time budget.
-  auto max_files = static_cast<std::uint64_t>(flag_int(argc, argv, "--max-files", 0));
-  auto max_live = static_cast<std::uint64_t>(flag_int(argc, argv, "--max-live", 6'000));
-  auto max_lag = static_cast<std::uint64_t>(flag_int(argc, argv, "--max-lag", 200'000));
+  auto max_files
+    = static_cast<std::uint64_t>(flag_int(argc, argv, "--max-files", 0));
+  auto max_live
+    = static_cast<std::uint64_t>(flag_int(argc, argv, "--max-live", 6'000));
+  auto max_lag
+    = static_cast<std::uint64_t>(flag_int(argc, argv, "--max-lag", 200'000));
   auto out = flag(argc, argv, "--out", "");
   if (bin.front() != '/') {
     char cwd[4096];
@@ -208,11 +233,12 @@ int main(int argc, char** argv) {
     sb::test::nats_server nats;
     auto db_url = pg.fresh_database("e2e_" + std::to_string(r));
     run_cli(bin, {"migrate", "--pg", db_url}, dir);
-    auto key = last_line_starting(
-      run_cli(bin, {"keys", "create", "--pg", db_url, "--tenant", "default",
-                    "--role", "admin"},
-              dir),
-      "sb_");
+    auto key
+      = last_line_starting(run_cli(bin,
+                                   {"keys", "create", "--pg", db_url,
+                                    "--tenant", "default", "--role", "admin"},
+                                   dir),
+                           "sb_");
     int port = sb::test::free_port();
     child_process node;
     node.start({bin, "node", "--nats", nats.url(), "--pg", db_url, "--listen",
@@ -246,6 +272,7 @@ int main(int argc, char** argv) {
         sample s;
         s.t = now_s() - t0;
         s.position = h.value("projection_position", std::uint64_t{0});
+        s.min_position = slowest_projection(h);
         s.live_calls = h.value("live_calls", std::uint64_t{0});
         if (js->state_of(sb::events_stream, ev, err))
           s.head = ev.last_seq;
@@ -271,7 +298,7 @@ int main(int argc, char** argv) {
             sb::jetstream::stream_state ev;
             std::string err;
             auto h = healthz(port);
-            auto pos = h.value("projection_position", std::uint64_t{0});
+            auto pos = slowest_projection(h);
             if (!js->state_of(sb::events_stream, ev, err))
               return false;
             return h.value("live_calls", std::uint64_t{0}) > max_live
@@ -312,8 +339,7 @@ int main(int argc, char** argv) {
       if (js->state_of(sb::signals_stream, sig, err)
           && js->state_of(sb::events_stream, ev, err)) {
         auto h = healthz(port);
-        if (sig.messages == 0
-            && h.value("projection_position", std::uint64_t{0}) >= ev.last_seq
+        if (sig.messages == 0 && slowest_projection(h) >= ev.last_seq
             && ev.last_seq > 0) {
           drained_at = now_s() - t0;
           drained = true;
@@ -330,10 +356,13 @@ int main(int argc, char** argv) {
     js->state_of(sb::events_stream, ev_final, error);
     auto h = healthz(port);
     auto committed = h.value("projection_position", std::uint64_t{0});
-    std::uint64_t peak_live = 0, pos10 = 0, pos_feed = 0;
+    std::uint64_t peak_live = 0, pos10 = 0, pos_feed = 0, max_lag_seen = 0;
     double t10 = 0, t_feed = 0;
     for (const auto& s : samples) {
       peak_live = std::max(peak_live, s.live_calls);
+      // The incremental projections' lag while the feed runs.
+      if (s.t <= fed_s && s.head > s.min_position)
+        max_lag_seen = std::max(max_lag_seen, s.head - s.min_position);
       if (s.t <= 10) {
         pos10 = s.position;
         t10 = s.t;
@@ -346,15 +375,19 @@ int main(int argc, char** argv) {
     run["e2e_events"] = committed;
     run["e2e_seconds"] = drained_at;
     run["e2e_events_per_s"] = static_cast<double>(committed) / drained_at;
-    run["e2e_steady_events_per_s"] =
-      t_feed > t10 ? static_cast<double>(pos_feed - pos10) / (t_feed - t10) : 0;
+    run["e2e_steady_events_per_s"]
+      = t_feed > t10 ? static_cast<double>(pos_feed - pos10) / (t_feed - t10)
+                     : 0;
     run["e2e_feed_s"] = fed_s;
     run["e2e_drained"] = drained;
     run["e2e_files"] = files_done.load();
-    run["e2e_calls"] = files_done.load() * static_cast<std::uint64_t>(calls_per_file);
+    run["e2e_calls"]
+      = files_done.load() * static_cast<std::uint64_t>(calls_per_file);
     run["e2e_lines"] = files_done.load() * tlog.lines.size();
     run["e2e_ingest_failures"] = ingest_failures.load();
     run["e2e_peak_live_calls"] = peak_live;
+    run["e2e_max_projection_lag"] = max_lag_seen;
+    run["e2e_projections"] = h.value("projections", nlohmann::json::object());
     run["e2e_node_events_stored"] = h.value("events_stored", std::uint64_t{0});
     progress("e2e: " + std::to_string(committed) + " events in "
              + std::to_string(drained_at) + " s, peak live "
@@ -364,8 +397,7 @@ int main(int argc, char** argv) {
     if (latency_calls > 0) {
       std::vector<std::string> bodies, ids;
       for (int i = 0; i < latency_calls; ++i) {
-        auto one = sb::test::build_cloud_log(1, 1, 0,
-                                             1000 + r * 100000ULL + i);
+        auto one = sb::test::build_cloud_log(1, 1, 0, 1000 + r * 100000ULL + i);
         bodies.push_back(one.body());
         ids.push_back(one.call_ids.front());
       }
@@ -385,8 +417,8 @@ int main(int argc, char** argv) {
             for (const auto& [id, i] : waiting_ids)
               list += (list.empty() ? "'" : ",'") + id + "'";
             pqxx::nontransaction tx{c};
-            auto rows = tx.exec("select id from sessions where id in (" + list
-                                + ")");
+            auto rows
+              = tx.exec("select id from sessions where id in (" + list + ")");
             auto t = now_s();
             for (const auto& row : rows) {
               auto it = waiting_ids.find(row[0].c_str());
@@ -408,10 +440,10 @@ int main(int argc, char** argv) {
         while (now_s() < due)
           std::this_thread::sleep_for(std::chrono::microseconds(500));
         sent[i] = now_s();
-        auto resp = sb::test::http_request(
-          static_cast<std::uint16_t>(port), "POST",
-          "/v1/ingest/pipecat?agent_id=latency", bodies[i],
-          sb::test::bearer(key));
+        auto resp
+          = sb::test::http_request(static_cast<std::uint16_t>(port), "POST",
+                                   "/v1/ingest/pipecat?agent_id=latency",
+                                   bodies[i], sb::test::bearer(key));
         if (resp.status != 202)
           ++rejected;
         ++posted;
@@ -458,7 +490,8 @@ int main(int argc, char** argv) {
       run["publish_msgs"] = st.sent;
       run["publish_errors"] = st.errors;
       run["publish_msgs_per_s"] = st.per_second();
-      progress("publish ceiling: " + std::to_string(st.per_second()) + " msg/s");
+      progress("publish ceiling: " + std::to_string(st.per_second())
+               + " msg/s");
     }
 
     // -- 4. replay ----------------------------------------------------------
@@ -466,33 +499,28 @@ int main(int argc, char** argv) {
       auto replay_url = pg.fresh_database("replay_" + std::to_string(r));
       if (auto applied = sb::db::migrate(replay_url); !applied)
         throw std::runtime_error("migrate failed");
-      auto sessions = sb::projections::make_projection(
-        "sessions", replay_url, sb::analysis::default_rules(),
-        sb::projections::write_mode::incremental);
-      if (!sessions)
-        throw std::runtime_error("sessions projection: cannot connect");
-      sb::projections::projection_runner runner{js, std::move(*sessions)};
-      auto p0 = now_s();
-      if (!runner.start(error))
-        throw std::runtime_error(error);
-      auto replay_deadline = now_s() + 600;
-      while (runner.position() < head && now_s() < replay_deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      auto secs = now_s() - p0;
-      auto pos = runner.position();
-      runner.stop();
+      sb::projections::replay_options ro;
+      ro.projections = sb::projections::projection_names();
+      ro.pg_url = replay_url;
+      ro.rules = &sb::analysis::default_rules();
+      auto replayed = sb::projections::replay(js, ro);
+      if (!replayed)
+        throw std::runtime_error("replay: "
+                                 + sb::db::describe(replayed.error()));
+      auto pos = replayed->position;
+      auto secs = replayed->seconds;
       run["replay_events"] = pos;
       run["replay_seconds"] = secs;
       run["replay_events_per_s"] = static_cast<double>(pos) / secs;
-      run["replay_batches"] = runner.committed_batches();
+      run["replay_projections"] = ro.projections.size();
       progress("replay: " + std::to_string(pos) + " events in "
                + std::to_string(secs) + " s");
     }
 
     // -- 5. pull ceiling ----------------------------------------------------
     {
-      auto reader = sb::stream_reader::open(*js, sb::events_stream, "sb.evt.*",
-                                            1, error);
+      auto reader
+        = sb::stream_reader::open(*js, sb::events_stream, "sb.evt.*", 1, error);
       if (!reader)
         throw std::runtime_error(error);
       std::vector<sb::stream_message> batch;

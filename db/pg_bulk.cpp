@@ -1,5 +1,6 @@
 #include "switchboard/db/pg_bulk.hpp"
 
+#include "partitions.hpp"
 #include "pg_util.hpp"
 
 #include <pqxx/result>
@@ -8,6 +9,9 @@
 namespace sb::db {
 
 namespace {
+
+/// Serializes partition creation between writers ("sbpartit").
+constexpr std::int64_t partition_lock_key = 0x7362706172746974;
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
@@ -67,6 +71,40 @@ void copy_rows(pqxx::work& tx, const std::string& table,
     writer.write_raw_line(line);
   }
   writer.complete();
+}
+
+std::int64_t utc_day_of(std::int64_t us) {
+  return detail::utc_day(us);
+}
+
+void ensure_daily_partitions(pqxx::work& tx, const std::string& schema,
+                             const std::vector<std::string>& tables,
+                             const std::set<std::int64_t>& days,
+                             const std::set<std::string>& known,
+                             std::vector<std::string>& ensured) {
+  std::map<std::string, std::pair<std::string, std::int64_t>> wanted;
+  for (auto day : days)
+    for (const auto& table : tables)
+      if (auto name = detail::partition_name(table, day);
+          !known.count(schema + "." + name))
+        wanted.emplace(name, std::make_pair(table, day));
+  if (wanted.empty())
+    return;
+  detail::array_literal names;
+  for (const auto& [name, where] : wanted)
+    names.add(std::string_view{name});
+  auto missing = tx.exec_params("select n from unnest($1::text[]) as n "
+                                "where to_regclass(n) is null",
+                                names.str());
+  if (!missing.empty()) {
+    tx.exec_params("select pg_advisory_xact_lock($1)", partition_lock_key);
+    for (const auto& row : missing) {
+      const auto& [table, day] = wanted.at(row[0].as<std::string>());
+      tx.exec(detail::partition_ddl(table, day));
+    }
+  }
+  for (const auto& [name, where] : wanted)
+    ensured.push_back(schema + "." + name);
 }
 
 std::map<std::string, std::string>

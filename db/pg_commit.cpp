@@ -8,6 +8,7 @@
 #include "partitions.hpp"
 #include "pg_rows.hpp"
 #include "pg_util.hpp"
+#include "switchboard/db/pg_bulk.hpp"
 
 #include <pqxx/prepared_statement>
 #include <pqxx/result>
@@ -20,9 +21,6 @@
 namespace sb::db {
 
 namespace {
-
-/// Serializes partition creation between stores ("sbpartit").
-constexpr std::int64_t partition_lock_key = 0x7362706172746974;
 
 /// The daily partitioned tables commit() writes.
 const std::vector<std::string>& partitioned_tables() {
@@ -88,8 +86,7 @@ distinct_turns(const std::vector<turn_record>& rows) {
 }
 
 /// Creates the daily partitions the batch needs that `known` lacks; fills
-/// `ensured` with every partition checked. `known` and `ensured` hold
-/// names qualified with `schema`, the generation written. Throws.
+/// `ensured` with every partition checked. Throws.
 void ensure_partitions(pqxx::work& tx, const projection_batch& batch,
                        const std::string& schema,
                        const std::set<std::string>& known,
@@ -101,29 +98,8 @@ void ensure_partitions(pqxx::work& tx, const projection_batch& batch,
   for (const auto* rows : {&batch.turns, &batch.new_turns})
     for (const auto& t : *rows)
       days.insert(detail::utc_day(t.session_started_at));
-  std::map<std::string, std::pair<std::string, std::int64_t>> wanted;
-  for (auto day : days)
-    for (const auto& table : partitioned_tables())
-      if (auto name = detail::partition_name(table, day);
-          !known.count(schema + "." + name))
-        wanted.emplace(name, std::make_pair(table, day));
-  if (wanted.empty())
-    return;
-  detail::array_literal names;
-  for (const auto& [name, where] : wanted)
-    names.add(std::string_view{name});
-  auto missing = tx.exec_params("select n from unnest($1::text[]) as n "
-                                "where to_regclass(n) is null",
-                                names.str());
-  if (!missing.empty()) {
-    tx.exec_params("select pg_advisory_xact_lock($1)", partition_lock_key);
-    for (const auto& row : missing) {
-      const auto& [table, day] = wanted.at(row[0].as<std::string>());
-      tx.exec(detail::partition_ddl(table, day));
-    }
-  }
-  for (const auto& [name, where] : wanted)
-    ensured.push_back(schema + "." + name);
+  ensure_daily_partitions(tx, schema, partitioned_tables(), days, known,
+                          ensured);
 }
 
 void promote_placeholders(pqxx::work& tx, const projection_batch& batch) {
@@ -223,8 +199,7 @@ caf::error pg_store::commit_in(pqxx::connection& conn,
       // The batch says which generation it writes (a replay's shadow or
       // the live one): its tables come first for this transaction.
       auto schema = generation_schema("sessions", batch.previous.generation);
-      tx.exec("set local search_path to " + tx.quote_name(schema)
-              + ", public");
+      tx.exec("set local search_path to " + tx.quote_name(schema) + ", public");
       ensure_partitions(tx, batch, schema, partitions_, created);
       detail::copy_sessions(tx, pointers(batch.new_sessions));
       detail::copy_turns(tx, pointers(batch.new_turns));

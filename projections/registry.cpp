@@ -2,13 +2,15 @@
 
 #include "switchboard/db/errors.hpp"
 #include "switchboard/db/pg_store.hpp"
+#include "switchboard/projections/agent_stats_projection.hpp"
 #include "switchboard/projections/sessions_projection.hpp"
 
 namespace sb::projections {
 
 const std::vector<std::string>& projection_names() {
   static const std::vector<std::string> names{
-    sessions_projection::projection_name};
+    sessions_projection::projection_name,
+    agent_stats_projection::projection_name};
   return names;
 }
 
@@ -22,6 +24,8 @@ make_projection(const std::string& name, const std::string& pg_url,
     return std::make_unique<sessions_projection>(std::move(*store), rules,
                                                  mode);
   }
+  if (name == agent_stats_projection::projection_name)
+    return std::make_unique<agent_stats_projection>(pg_url, rules, mode);
   std::string known;
   for (const auto& n : projection_names())
     known += (known.empty() ? "" : ", ") + n;

@@ -52,7 +52,10 @@ caf::expected<replay_result> replay(std::shared_ptr<jetstream> js,
     auto p = make_projection(name, opt.pg_url, *opt.rules, write_mode::bulk);
     if (!p)
       return p.error();
-    members.push_back(member{name, std::move(*p)});
+    member m;
+    m.name = name;
+    m.p = std::move(*p);
+    members.push_back(std::move(m));
   }
   db::pg_session admin{opt.pg_url};
   if (auto err = admin.open())
@@ -105,14 +108,19 @@ caf::expected<replay_result> replay(std::shared_ptr<jetstream> js,
     return give_up(failed("cannot read SB_EVENTS: " + error));
   batch_reader reader{std::move(stream), opt.reading, "replay"};
   std::vector<read_event> events;
+  // Where the time goes, for the log: waiting for the reader, folding,
+  // committing.
+  double reading_s = 0, folding_s = 0, committing_s = 0;
   auto caught_up = [&] {
     return progress.position + opt.swap_lag >= progress.head;
   };
   while (!caught_up() || progress.position == 0) {
     if (opt.stop != nullptr && *opt.stop)
       return give_up(failed("replay interrupted"));
+    auto r0 = std::chrono::steady_clock::now();
     if (!reader.next(events, error))
       return give_up(failed("cannot read SB_EVENTS: " + error));
+    reading_s += seconds_since(r0);
     if (events.empty()) {
       if (!head_now(progress.head))
         return give_up(failed("cannot read SB_EVENTS: " + error));
@@ -122,12 +130,16 @@ caf::expected<replay_result> replay(std::shared_ptr<jetstream> js,
     }
     for (auto& m : members) {
       auto next = m.at;
+      auto f0 = std::chrono::steady_clock::now();
       auto applied = detail::fold_batch(*m.p, m.fenced, events, next.position);
       if (!applied)
         return give_up(applied.error());
       next.epochs = m.fenced.epochs();
+      auto c0 = std::chrono::steady_clock::now();
+      folding_s += seconds_since(f0) - seconds_since(c0);
       if (auto err = m.p->commit(m.at, next, false))
         return give_up(std::move(err));
+      committing_s += seconds_since(c0);
       m.at = std::move(next);
       if (&m == &members.front())
         progress.events += *applied;
@@ -154,6 +166,9 @@ caf::expected<replay_result> replay(std::shared_ptr<jetstream> js,
   }
   if (auto err = db::swap_in(admin, items))
     return give_up(std::move(err));
+  spdlog::info("replay: {:.2f} s waiting for events, {:.2f} s folding, "
+               "{:.2f} s committing",
+               reading_s, folding_s, committing_s);
   replay_result result;
   result.position = progress.position;
   result.events = progress.events;

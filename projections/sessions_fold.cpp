@@ -229,6 +229,16 @@ db::turn_record& sessions_fold::new_turn(const db::session_record& s,
   return t;
 }
 
+const db::session_record*
+sessions_fold::find(const std::string& call_id) const {
+  auto i = sessions_.find(call_id);
+  return i == sessions_.end() ? nullptr : &i->second;
+}
+
+void sessions_fold::derive_row(db::session_record& s) const {
+  detail::derive(rules_, s);
+}
+
 const db::turn_record*
 sessions_fold::last_turn(const std::string& call_id) const {
   constexpr auto highest = std::numeric_limits<std::int32_t>::max();
@@ -244,7 +254,6 @@ void sessions_fold::apply(const event& e, const event_position& at) {
   if (s == nullptr)
     return;
   std::visit(applier{*this, *s, e.env.occurred_at}, e.payload);
-  detail::derive(rules_, *s);
   last_activity_[s->id] = e.env.occurred_at;
   track_live(*s, e, at);
 }
@@ -347,6 +356,11 @@ db::projection_batch sessions_fold::take_batch(bool final) {
   db::projection_batch batch;
   constexpr auto lowest = std::numeric_limits<std::int32_t>::min();
   constexpr auto highest = std::numeric_limits<std::int32_t>::max();
+  // What follows from the facts is derived once per written row, not per
+  // event: sorting a call's latencies at every event held a replay of the
+  // sessions projection at 85k events/s, once per row it makes 97k.
+  for (const auto& id : touched_sessions_)
+    derive_row(sessions_.at(id));
   take_live(batch, final);
   if (mode_ == write_mode::incremental) {
     for (const auto& id : touched_sessions_)

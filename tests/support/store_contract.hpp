@@ -427,7 +427,14 @@ inline void placeholder_sessions_are_promoted(store& s) {
 inline void live_calls_bound_rehydration(store& s) {
   auto live = [](std::string id, std::int32_t partition, std::uint64_t first,
                  std::uint64_t epoch) {
-    return live_call_record{std::move(id), "acme", partition, first, epoch, t0};
+    live_call_record row;
+    row.call_id = std::move(id);
+    row.tenant_id = "acme";
+    row.partition = partition;
+    row.first_position = first;
+    row.epoch = epoch;
+    row.started_at = t0;
+    return row;
   };
   REQUIRE(s.oldest_live_call(3).value() == std::nullopt);
   auto b1 = make_batch(0, 10);

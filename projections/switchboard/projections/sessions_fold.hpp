@@ -59,6 +59,37 @@ public:
   /// gives every row it still holds back.
   [[nodiscard]] db::projection_batch take_batch(bool final = false);
 
+  // -- for projections that fold a call's session as a step of their own
+  // (agent_stats aggregates the very rows `sessions` holds) ----------------
+
+  /// Derives each session changed since the last take, hands it to `fn`,
+  /// and forgets the changes as take_batch() would, without building rows.
+  /// Incremental mode only.
+  template <class F>
+  void take_changed(F&& fn) {
+    for (const auto& id : touched_sessions_) {
+      auto& s = sessions_.at(id);
+      derive_row(s);
+      fn(static_cast<const db::session_record&>(s));
+    }
+    since_trim_.merge(touched_sessions_);
+    touched_sessions_.clear();
+    touched_turns_.clear();
+    live_started_.clear();
+    live_ended_.clear();
+  }
+
+  /// The session of `call_id` the fold holds, or nullptr.
+  [[nodiscard]] const db::session_record*
+  find(const std::string& call_id) const;
+
+  /// The highest turn the fold holds of `call_id`, or nullptr.
+  [[nodiscard]] const db::turn_record*
+  last_turn(const std::string& call_id) const;
+
+  /// How many sessions the fold holds.
+  [[nodiscard]] std::size_t size() const noexcept { return sessions_.size(); }
+
 private:
   struct applier;
 
@@ -66,8 +97,7 @@ private:
   db::turn_record* turn(const db::session_record& s, std::uint32_t number);
   db::turn_record& new_turn(const db::session_record& s, std::uint32_t number,
                             const char* speaker);
-  [[nodiscard]] const db::turn_record*
-  last_turn(const std::string& call_id) const;
+  void derive_row(db::session_record& s) const;
   /// Records where a live call's events begin, or that it ended.
   void track_live(const db::session_record& s, const event& e,
                   const event_position& at);
