@@ -7,6 +7,8 @@
 
 #include <pqxx/transaction>
 
+#include <nlohmann/json.hpp>
+
 #include <charconv>
 #include <cstdint>
 #include <type_traits>
@@ -23,6 +25,7 @@ enum class kind {
   latency,       ///< negative <-> NULL, read back as -1
   text_list,     ///< std::vector<std::string> <-> text[]
   double_list,   ///< std::vector<double> <-> double precision[]
+  usage_json,    ///< std::vector<service_usage> <-> jsonb array
 };
 
 /// Lists travel as one text value (libpqxx 6.4 binds no arrays, and an
@@ -83,6 +86,37 @@ std::vector<double> split_doubles(const std::string& joined) {
   return out;
 }
 
+using usage_list = std::vector<service_usage>;
+
+std::string usage_text(const usage_list& usage) {
+  auto j = nlohmann::json::array();
+  for (const auto& u : usage)
+    j.push_back({{"service", u.service},
+                 {"model", u.model},
+                 {"llm_prompt_tokens", u.llm_prompt_tokens},
+                 {"llm_completion_tokens", u.llm_completion_tokens},
+                 {"llm_cached_tokens", u.llm_cached_tokens},
+                 {"tts_characters", u.tts_characters},
+                 {"stt_seconds", u.stt_seconds}});
+  return j.dump();
+}
+
+usage_list usage_from_text(const std::string& text) {
+  usage_list out;
+  for (const auto& j : nlohmann::json::parse(text)) {
+    service_usage u;
+    u.service = j.value("service", "");
+    u.model = j.value("model", "");
+    u.llm_prompt_tokens = j.value("llm_prompt_tokens", std::int64_t{0});
+    u.llm_completion_tokens = j.value("llm_completion_tokens", std::int64_t{0});
+    u.llm_cached_tokens = j.value("llm_cached_tokens", std::int64_t{0});
+    u.tts_characters = j.value("tts_characters", std::int64_t{0});
+    u.stt_seconds = j.value("stt_seconds", 0.0);
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
 template <class Record>
 struct column {
   const char* name; ///< the SQL column, also the record field's name
@@ -109,7 +143,7 @@ constexpr const char* sql_type() {
     std::is_same_v<
       T,
       std::
-        string> || std::is_same_v<T, std::vector<std::string>> || std::is_same_v<T, std::vector<double>>)
+        string> || std::is_same_v<T, std::vector<std::string>> || std::is_same_v<T, std::vector<double>> || std::is_same_v<T, usage_list>)
     return "text";
   else if constexpr (std::is_same_v<T, bool>)
     return "boolean";
@@ -125,6 +159,8 @@ template <class T>
 void put_value(array_literal& out, const T& value, kind how) {
   if constexpr (std::is_same_v<T, std::string>)
     out.add(std::string_view{value});
+  else if constexpr (std::is_same_v<T, usage_list>)
+    out.add(std::string_view{usage_text(value)});
   else if constexpr (
     std::is_same_v<
       T, std::vector<std::string>> || std::is_same_v<T, std::vector<double>>)
@@ -144,6 +180,8 @@ template <class T>
 std::string text_value(const T& value) {
   if constexpr (std::is_same_v<T, std::string>)
     return value;
+  else if constexpr (std::is_same_v<T, usage_list>)
+    return usage_text(value);
   else if constexpr (
     std::is_same_v<
       T, std::vector<std::string>> || std::is_same_v<T, std::vector<double>>)
@@ -162,6 +200,8 @@ template <class T>
 T get_value(const pqxx::field& field) {
   if constexpr (std::is_same_v<T, std::vector<std::string>>)
     return split_text(field.as<std::string>());
+  else if constexpr (std::is_same_v<T, usage_list>)
+    return usage_from_text(field.as<std::string>());
   else if constexpr (std::is_same_v<T, std::vector<double>>)
     return split_doubles(field.as<std::string>());
   else if constexpr (std::is_same_v<T, std::uint64_t>)
@@ -222,6 +262,7 @@ const std::vector<column<sr>>& session_columns() {
     col<&sr::user_to_bot_count>("user_to_bot_count"),
     col<&sr::last_seq>("last_seq"),
     col<&sr::llm_cached_tokens>("llm_cached_tokens"),
+    col<&sr::usage>("usage", kind::usage_json),
     col<&sr::tool_calls>("tool_calls"),
     col<&sr::tool_errors>("tool_errors"),
     col<&sr::cost_total>("cost_total"),
@@ -300,6 +341,9 @@ std::string select_list(const std::vector<column<Record>>& columns) {
     case kind::double_list:
       out += "array_to_string(" + name + ", ' ')";
       break;
+    case kind::usage_json:
+      out += name + "::text";
+      break;
     }
   }
   return out;
@@ -322,6 +366,8 @@ std::string stored_expr(const column<Record>& c) {
     return "string_to_array(u." + name + ", chr(31))";
   case kind::double_list:
     return "string_to_array(u." + name + ", ' ')::double precision[]";
+  case kind::usage_json:
+    return "u." + name + "::jsonb";
   default:
     return "u." + name;
   }

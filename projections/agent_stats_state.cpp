@@ -21,7 +21,7 @@ void serialize(Archive& ar, session_record& s) {
      s.error_count, s.llm_prompt_tokens, s.llm_completion_tokens,
      s.tts_characters, s.stt_seconds, s.user_to_bot_ms_sum, s.user_to_bot_count,
      s.last_seq);
-  ar(s.llm_cached_tokens, s.tool_calls, s.tool_errors, s.cost_total,
+  ar(s.llm_cached_tokens, s.usage, s.tool_calls, s.tool_errors, s.cost_total,
      s.cost_llm_prompt, s.cost_llm_completion, s.cost_llm_cached, s.cost_tts,
      s.cost_stt, s.cost_telephony, s.sentiment, s.sentiment_score,
      s.sentiment_sum_e6, s.sentiment_turns, s.tags, s.main_request,
@@ -29,6 +29,12 @@ void serialize(Archive& ar, session_record& s) {
      s.latency_p95_ms, s.user_to_bot_samples, s.provider_summary,
      s.provider_sentiment, s.provider_tags, s.provider_verdict,
      s.rules_version);
+}
+
+template <class Archive>
+void serialize(Archive& ar, service_usage& u) {
+  ar(u.service, u.model, u.llm_prompt_tokens, u.llm_completion_tokens,
+     u.llm_cached_tokens, u.tts_characters, u.stt_seconds);
 }
 
 template <class Archive>

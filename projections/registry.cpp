@@ -4,13 +4,15 @@
 #include "switchboard/db/pg_store.hpp"
 #include "switchboard/projections/agent_stats_projection.hpp"
 #include "switchboard/projections/sessions_projection.hpp"
+#include "switchboard/projections/top_phrases_projection.hpp"
 
 namespace sb::projections {
 
 const std::vector<std::string>& projection_names() {
   static const std::vector<std::string> names{
     sessions_projection::projection_name,
-    agent_stats_projection::projection_name};
+    agent_stats_projection::projection_name,
+    top_phrases_projection::projection_name};
   return names;
 }
 
@@ -26,6 +28,8 @@ make_projection(const std::string& name, const std::string& pg_url,
   }
   if (name == agent_stats_projection::projection_name)
     return std::make_unique<agent_stats_projection>(pg_url, rules, mode);
+  if (name == top_phrases_projection::projection_name)
+    return std::make_unique<top_phrases_projection>(pg_url, mode);
   std::string known;
   for (const auto& n : projection_names())
     known += (known.empty() ? "" : ", ") + n;

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace sb::projections::detail {
 
@@ -52,14 +53,32 @@ std::string verdict_in(const std::string& extracted_json) {
   return {};
 }
 
-void add_cost(db::session_record& s, const analysis::cost_breakdown& c) {
+/// The call priced as a whole with the version in force at its start:
+/// every usage line, and telephony once its duration is known.
+void price(const analysis::rules& rules, db::session_record& s) {
+  std::vector<analysis::usage_line> lines;
+  lines.reserve(s.usage.size());
+  for (const auto& u : s.usage) {
+    analysis::usage_line line;
+    line.service = u.service;
+    line.model = u.model;
+    line.llm_prompt_tokens = u.llm_prompt_tokens;
+    line.llm_completion_tokens = u.llm_completion_tokens;
+    line.llm_cached_tokens = u.llm_cached_tokens;
+    line.tts_characters = u.tts_characters;
+    line.stt_seconds = u.stt_seconds;
+    lines.push_back(std::move(line));
+  }
+  auto c = analysis::price_call(rules, s.started_at, lines, s.duration_ms,
+                                s.direction);
   using analysis::component;
-  s.cost_llm_prompt += c[component::llm_prompt];
-  s.cost_llm_completion += c[component::llm_completion];
-  s.cost_llm_cached += c[component::llm_cached];
-  s.cost_tts += c[component::tts];
-  s.cost_stt += c[component::stt];
-  s.cost_telephony += c[component::telephony];
+  s.cost_llm_prompt = c[component::llm_prompt];
+  s.cost_llm_completion = c[component::llm_completion];
+  s.cost_llm_cached = c[component::llm_cached];
+  s.cost_tts = c[component::tts];
+  s.cost_stt = c[component::stt];
+  s.cost_telephony = c[component::telephony];
+  s.cost_total = c.total();
 }
 
 } // namespace
@@ -97,24 +116,23 @@ void latency_measured(db::session_record& s, const turn_latency_measured& x) {
     s.user_to_bot_samples.push_back(x.user_to_bot_ms);
 }
 
-void usage_added(const analysis::rules& rules, db::session_record& s,
-                 const usage_recorded& x) {
-  analysis::usage_line line;
-  line.service = x.service;
-  line.model = x.model;
-  line.llm_prompt_tokens = x.llm_prompt_tokens;
-  line.llm_completion_tokens = x.llm_completion_tokens;
-  line.llm_cached_tokens = x.llm_cached_tokens;
-  line.tts_characters = x.tts_characters;
-  line.stt_seconds = x.stt_seconds;
-  // "web": telephony is priced once, at the end (call_ended below).
-  add_cost(s, analysis::price_call(rules, s.started_at, {line}, 0, "web"));
-}
-
-void call_ended(const analysis::rules& rules, db::session_record& s) {
-  auto c
-    = analysis::price_call(rules, s.started_at, {}, s.duration_ms, s.direction);
-  s.cost_telephony = c[analysis::component::telephony];
+void usage_added(db::session_record& s, const usage_recorded& x) {
+  auto key = std::tie(x.service, x.model);
+  auto at = std::lower_bound(s.usage.begin(), s.usage.end(), key,
+                             [](const db::service_usage& u, const auto& k) {
+                               return std::tie(u.service, u.model) < k;
+                             });
+  if (at == s.usage.end() || std::tie(at->service, at->model) != key) {
+    db::service_usage fresh;
+    fresh.service = x.service;
+    fresh.model = x.model;
+    at = s.usage.insert(at, std::move(fresh));
+  }
+  at->llm_prompt_tokens += x.llm_prompt_tokens;
+  at->llm_completion_tokens += x.llm_completion_tokens;
+  at->llm_cached_tokens += x.llm_cached_tokens;
+  at->tts_characters += x.tts_characters;
+  at->stt_seconds += x.stt_seconds;
 }
 
 void provider_analysis(db::session_record& s, const call_analyzed& x) {
@@ -156,8 +174,7 @@ void derive(const analysis::rules& rules, db::session_record& s) {
     = analysis::exact_quantile(s.user_to_bot_samples, 0.5).value_or(-1);
   s.latency_p95_ms
     = analysis::exact_quantile(s.user_to_bot_samples, 0.95).value_or(-1);
-  s.cost_total = s.cost_llm_prompt + s.cost_llm_completion + s.cost_llm_cached
-                 + s.cost_tts + s.cost_stt + s.cost_telephony;
+  price(rules, s);
   s.rules_version = rules.version;
 }
 

@@ -24,18 +24,15 @@ void user_text_changed(const analysis::tag_matcher& tags, db::session_record& s,
 /// not, since it times the interruption rather than the bot.
 void latency_measured(db::session_record& s, const turn_latency_measured& x);
 
-/// Prices the usage with the version in force at the call's start.
-void usage_added(const analysis::rules& rules, db::session_record& s,
-                 const usage_recorded& x);
-
-/// Prices the call's telephony minutes, now that its duration is known.
-void call_ended(const analysis::rules& rules, db::session_record& s);
+/// Adds the usage to the call's sums for its service and model.
+void usage_added(db::session_record& s, const usage_recorded& x);
 
 /// An outside analysis: its summary, sentiment, tags and verdict take
 /// precedence over the derived ones.
 void provider_analysis(db::session_record& s, const call_analyzed& x);
 
-/// Recomputes sentiment, success, summary, latency summary and cost total
+/// Recomputes sentiment, success, summary, latency summary and the cost
+/// (the whole call priced once, with the version in force at its start)
 /// from the row, and stamps the rules version.
 void derive(const analysis::rules& rules, db::session_record& s);
 

@@ -138,7 +138,7 @@ struct sessions_fold::applier {
     s.llm_cached_tokens += x.llm_cached_tokens;
     s.tts_characters += x.tts_characters;
     s.stt_seconds += x.stt_seconds;
-    detail::usage_added(fold.rules_, s, x);
+    detail::usage_added(s, x);
   }
 
   void operator()(const problem_logged& x) {
@@ -151,7 +151,6 @@ struct sessions_fold::applier {
     s.end_reason = x.end_reason;
     s.ended_at = x.ended_at;
     s.duration_ms = x.duration_ms;
-    detail::call_ended(fold.rules_, s);
   }
 
   void operator()(const call_analyzed& x) { detail::provider_analysis(s, x); }

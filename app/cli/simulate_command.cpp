@@ -7,6 +7,9 @@
 #include "sim/simulation.hpp"
 #include "sim/truth_json.hpp"
 
+#include "switchboard/db/errors.hpp"
+#include "switchboard/projections/registry.hpp"
+
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -30,6 +33,7 @@ struct simulate_args {
   std::string target;
   std::string key;
   std::string truth;
+  std::string rules;
 };
 
 std::atomic<bool> stop_requested{false};
@@ -100,6 +104,10 @@ int run(const simulate_args& a) {
     return fail("--seed must be a whole number");
   if (!to_double(a.noise, o.noise) || !(o.noise >= 0) || o.noise > 0.99)
     return fail("--noise must be a fraction from 0 to 0.99");
+  // The price table of the truth's expected costs.
+  auto prices = projections::load_analysis_rules(a.rules);
+  if (!prices)
+    return fail(db::describe(prices.error()));
 
   if (!live) {
     auto result = sim::simulate_offline(o);
@@ -112,15 +120,16 @@ int run(const simulate_args& a) {
       std::cout << path << "\n";
     }
     if (!a.truth.empty()
-        && !write_file(a.truth,
-                       sim::truth_json(result.calls, result.agent_ids).dump(2)
-                         + "\n")) {
+        && !write_file(
+          a.truth,
+          sim::truth_json(result.calls, result.agent_ids, *prices).dump(2)
+            + "\n")) {
       std::cerr << "switchboard simulate: cannot write " << a.truth << "\n";
       return 1;
     }
     std::cerr << "simulate: " << result.calls.size() << " calls, "
-              << result.physical_lines << " lines, "
-              << result.noise_lines << " noise\n";
+              << result.physical_lines << " lines, " << result.noise_lines
+              << " noise\n";
     return 0;
   }
 
@@ -137,18 +146,18 @@ int run(const simulate_args& a) {
   target.keep_truth = !a.truth.empty();
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
-  std::cerr << "simulate: posting to " << target.url << " for "
-            << o.agents << " agent(s), " << o.rate << " calls/s, at most "
-            << o.concurrency << " at once\n";
+  std::cerr << "simulate: posting to " << target.url << " for " << o.agents
+            << " agent(s), " << o.rate << " calls/s, at most " << o.concurrency
+            << " at once\n";
   auto report = sim::run_live(o, target, stop_requested, std::cerr);
   std::cerr << "simulate: " << report.started << " calls started, "
-            << report.posts << " posts, " << report.failed_posts
-            << " failed\n";
+            << report.posts << " posts, " << report.failed_posts << " failed\n";
   if (!a.truth.empty()) {
     std::vector<std::string> ids;
     for (std::uint64_t i = 0; i < o.agents; ++i)
       ids.push_back(sim::agent_name(i));
-    if (!write_file(a.truth, sim::truth_json(report.calls, ids).dump(2) + "\n"))
+    if (!write_file(a.truth,
+                    sim::truth_json(report.calls, ids, *prices).dump(2) + "\n"))
       return 1;
   }
   return 0;
@@ -168,8 +177,9 @@ void add_simulate(CLI::App& app, int& exit_code) {
     ->capture_default_str();
   cmd->add_option("--rate", a->rate, "New calls per second")
     ->capture_default_str();
-  cmd->add_option("--duration", a->duration,
-                  "Live: stop starting calls after SECONDS (0: until killed)")
+  cmd
+    ->add_option("--duration", a->duration,
+                 "Live: stop starting calls after SECONDS (0: until killed)")
     ->capture_default_str();
   cmd->add_option("--agents", a->agents, "Agents agent-1..agent-K")
     ->capture_default_str();
@@ -183,6 +193,9 @@ void add_simulate(CLI::App& app, int& exit_code) {
                   "Live: post to URL/v1/ingest/pipecat?agent_id=...");
   cmd->add_option("--key", a->key, "Live: API key ($SB_ADMIN_KEY)");
   cmd->add_option("--truth", a->truth, "Write the ground truth JSON here");
+  cmd->add_option("--rules", a->rules,
+                  "Analysis rules whose prices the truth's costs use "
+                  "(default: built in)");
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 }
 

@@ -2,6 +2,8 @@
 
 #include "sim/clock_text.hpp"
 
+#include "switchboard/analysis/cost.hpp"
+
 #include <array>
 #include <map>
 
@@ -111,6 +113,36 @@ struct sample_counts {
   }
 };
 
+/// What the call costs by the price table: its usage per service as the
+/// lines of one call.
+analysis::cost_breakdown cost_of(const call_truth& c,
+                                 const analysis::rules& prices) {
+  std::vector<analysis::usage_line> lines;
+  for (const auto& [service, u] : c.usage) {
+    analysis::usage_line line;
+    line.service = service;
+    line.llm_prompt_tokens = u.llm_prompt_tokens;
+    line.llm_completion_tokens = u.llm_completion_tokens;
+    line.llm_cached_tokens = u.llm_cached_tokens;
+    line.tts_characters = u.tts_characters;
+    line.stt_seconds = u.stt_seconds;
+    lines.push_back(std::move(line));
+  }
+  return analysis::price_call(prices, c.started_ms * 1000, lines,
+                              c.duration_ms(), "");
+}
+
+json cost_json(const std::array<std::int64_t, analysis::component_count>& c) {
+  json j;
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    j[analysis::to_string(static_cast<analysis::component>(i))] = c[i];
+    total += c[i];
+  }
+  j["total"] = total;
+  return j;
+}
+
 struct totals {
   std::map<std::string, std::int64_t> by_status;
   std::int64_t duration_ms_sum = 0;
@@ -121,12 +153,14 @@ struct totals {
   std::int64_t error_count = 0;
   std::map<std::string, std::int64_t> sentiment;
   sample_counts latency;
+  std::array<std::int64_t, analysis::component_count> cost{};
 };
 
 } // namespace
 
 json truth_json(const std::vector<call_truth>& calls,
-                const std::vector<std::string>& agent_ids) {
+                const std::vector<std::string>& agent_ids,
+                const analysis::rules& prices) {
   json out;
   auto list = json::array();
   std::map<std::string, totals> agents;
@@ -156,6 +190,8 @@ json truth_json(const std::vector<call_truth>& calls,
     if (!c.sentiment.empty())
       j["sentiment"] = c.sentiment;
     j["latency"] = latency_json(c);
+    auto cost = cost_of(c, prices);
+    j["cost"] = cost_json(cost.micro_usd);
     list.push_back(std::move(j));
 
     auto& a = agents[c.agent_id];
@@ -170,6 +206,8 @@ json truth_json(const std::vector<call_truth>& calls,
     if (!c.sentiment.empty())
       ++a.sentiment[c.sentiment];
     a.latency.add(c);
+    for (std::size_t i = 0; i < a.cost.size(); ++i)
+      a.cost[i] += cost.micro_usd[i];
   }
   out["calls"] = std::move(list);
   auto per_agent = json::array();
@@ -191,6 +229,7 @@ json truth_json(const std::vector<call_truth>& calls,
       j["sentiment"][label] = it == a.sentiment.end() ? 0 : it->second;
     }
     j["latency_samples"] = a.latency.to_json();
+    j["cost"] = cost_json(a.cost);
     per_agent.push_back(std::move(j));
   }
   out["agents"] = std::move(per_agent);

@@ -7,6 +7,8 @@
 
 #include "sim/call_script.hpp"
 
+#include "switchboard/analysis/rules.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -14,9 +16,13 @@
 
 namespace sb::sim {
 
-/// {"calls": [...], "agents": [...]}; deterministic key order.
+/// {"calls": [...], "agents": [...]}; deterministic key order. Each call's
+/// expected cost (micro-USD per component and total) is its usage per
+/// service priced with `prices`, as a whole call, with the version in force
+/// at its start; Pipecat calls carry no direction, so no telephony.
 [[nodiscard]] nlohmann::ordered_json
 truth_json(const std::vector<call_truth>& calls,
-           const std::vector<std::string>& agent_ids);
+           const std::vector<std::string>& agent_ids,
+           const analysis::rules& prices);
 
 } // namespace sb::sim

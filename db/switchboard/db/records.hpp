@@ -10,6 +10,19 @@
 
 namespace sb::db {
 
+/// What one service (and model) used during a call: the sum of its
+/// usage_recorded events. A call is priced from these once, so its cost
+/// is rounded once, not per event.
+struct service_usage {
+  std::string service; ///< as logged, e.g. "OpenAILLMService#0"
+  std::string model;   ///< "" when the log does not say
+  std::int64_t llm_prompt_tokens = 0;
+  std::int64_t llm_completion_tokens = 0;
+  std::int64_t llm_cached_tokens = 0;
+  std::int64_t tts_characters = 0;
+  double stt_seconds = 0;
+};
+
 /// One call (table `sessions`).
 struct session_record {
   std::string id;
@@ -42,6 +55,8 @@ struct session_record {
 
   // -- derived analysis (projections/analysis, docs/adr/0007) --------------
   std::int64_t llm_cached_tokens = 0;
+  /// Per service and model, sorted by (service, model); column `usage`.
+  std::vector<service_usage> usage;
   std::int32_t tool_calls = 0;
   std::int32_t tool_errors = 0;
   /// Cost in micro-USD: the total and one figure per component.

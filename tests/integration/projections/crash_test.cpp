@@ -5,6 +5,8 @@
 
 #include "replay_support.hpp"
 
+#include "switchboard/analysis/latency_histogram.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -44,6 +46,27 @@ std::vector<std::string> chunks(const std::string& log, std::size_t lines) {
   if (!body.empty())
     out.push_back(std::move(body));
   return out;
+}
+
+/// "{n0,n1,...}": the bucket counts of `samples`, as PostgreSQL prints a
+/// bigint[].
+std::string bucket_counts(const std::vector<double>& samples) {
+  sb::analysis::histogram h;
+  for (auto ms : samples)
+    h.add(ms);
+  std::string out = "{";
+  for (std::size_t i = 0; i < h.counts.size(); ++i)
+    out += (i > 0 ? "," : "") + std::to_string(h.counts[i]);
+  return out + "}";
+}
+
+/// The element-wise sum of `column` (a histogram) over `from`.
+std::string summed_histogram(const std::string& column,
+                             const std::string& from) {
+  return "select '{' || string_agg(n::text, ',' order by i) || '}' from ("
+         "select i, sum(v) as n from (select "
+         + column + " as h " + from
+         + ") r, unnest(r.h) with ordinality as u(v, i) group by i) x";
 }
 
 } // namespace
@@ -148,6 +171,46 @@ TEST_CASE("a projection killed right after a commit resumes to the exact "
                               + label + "), 0)" + from)
               == env.query_value("select count(*) from sessions" + where
                                  + " and sentiment = '" + label + "'"));
+
+      // And to the simulator's truth: cost by the same price table, tool
+      // calls, latency samples per histogram and their buckets.
+      for (const auto& [component, n] : agent["cost"].items()) {
+        INFO("cost " << component);
+        CHECK(env.query_value("select coalesce(sum(cost_" + component + "), 0)"
+                              + from)
+              == std::to_string(n.get<std::int64_t>()));
+      }
+      CHECK(env.query_value("select coalesce(sum(tool_calls), 0)" + from)
+            == std::to_string(agent["tool_calls"].get<std::int64_t>()));
+      CHECK(env.query_value("select coalesce(sum(tool_errors), 0)" + from)
+            == std::to_string(agent["tool_errors"].get<std::int64_t>()));
+      const auto& samples = agent["latency_samples"];
+      CHECK(env.query_value("select coalesce(sum(user_to_bot_count), 0)" + from)
+            == std::to_string(samples["user_to_bot"].get<std::int64_t>()));
+      std::int64_t interrupted = 0;
+      for (const auto& [kind, n] : samples["ttfb"].items()) {
+        INFO("ttfb " << kind);
+        auto column = kind == "stt" ? std::string{"stt"} : kind + "_ttfb";
+        CHECK(env.query_value("select coalesce(sum(" + column + "_count), 0)"
+                              + from)
+              == std::to_string(n.get<std::int64_t>()));
+        interrupted += samples["ttfb_interrupted"][kind].get<std::int64_t>();
+      }
+      CHECK(env.query_value("select coalesce(sum(ttfb_interrupted), 0)" + from)
+            == std::to_string(interrupted));
+      std::vector<double> user_to_bot, llm;
+      for (const auto& call : truth["calls"]) {
+        if (call["agent_id"] != id)
+          continue;
+        for (const auto& ms : call["latency"]["user_to_bot_ms"])
+          user_to_bot.push_back(ms.get<double>());
+        for (const auto& ms : call["latency"]["ttfb_ms"]["llm"])
+          llm.push_back(ms.get<double>());
+      }
+      CHECK(env.query_value(summed_histogram("user_to_bot_hist", from))
+            == bucket_counts(user_to_bot));
+      CHECK(env.query_value(summed_histogram("llm_ttfb_hist", from))
+            == bucket_counts(llm));
     }
   }
 }

@@ -40,6 +40,7 @@ TEST_CASE("replay --projection all rebuilds every table identically, and "
   auto live = table_checksums(env);
   CHECK(env.query_value("select count(*) from sessions") == "60");
   CHECK(env.query_value("select count(*) > 0 from agent_stats_hourly") == "t");
+  CHECK(env.query_value("select count(*) > 0 from top_phrases") == "t");
 
   // Readers poll the summary during the replay and its swap.
   pqxx::connection c{env.pg_url()};

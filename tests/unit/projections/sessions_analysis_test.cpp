@@ -158,3 +158,25 @@ TEST_CASE("a replay's bulk fold writes each call once, when it has ended") {
   CHECK_FALSE(fold.holds("done"));
   CHECK(fold.holds("never-seen"));
 }
+
+TEST_CASE("a call is priced as a whole: its cost is rounded once") {
+  // 0.1 USD per 1M prompt tokens: 0.3 micro-USD per usage event, which
+  // would round to 0 each time; the call's 9 tokens cost 0.9, so 1.
+  projections::sessions_fold fold{analysis::default_rules()};
+  std::uint64_t seq = 0;
+  auto add = [&](event_payload p) {
+    fold.apply(call_event("priced", ++seq, std::move(p)), {seq, 0, 1});
+  };
+  add(call_started{"bot", "web", "pipecat", "", "", "", "en"});
+  for (int i = 0; i < 3; ++i)
+    add(usage_recorded{"GoogleLLMService#0", 3, 0, 0, 0});
+  add(usage_recorded{"OpenAILLMService#0", 10, 0, 0, 0});
+  auto s = fold.take_batch().sessions.at(0);
+  REQUIRE(s.usage.size() == 2); // per service, in order
+  CHECK(s.usage[0].service == "GoogleLLMService#0");
+  CHECK(s.usage[0].llm_prompt_tokens == 9);
+  CHECK(s.usage[1].llm_prompt_tokens == 10);
+  // 9 x 0.1 + 10 x 2.5 = 25.9 micro-USD.
+  CHECK(s.cost_llm_prompt == 26);
+  CHECK(s.cost_total == 26);
+}

@@ -39,11 +39,13 @@ TEST_CASE("same seed, same bytes; another seed, other bytes") {
   auto c = simulate_offline(small(8));
   REQUIRE(a.logs.size() == 3);
   CHECK(a.logs == b.logs);
-  CHECK(truth_json(a.calls, a.agent_ids).dump()
-        == truth_json(b.calls, b.agent_ids).dump());
+  CHECK(
+    truth_json(a.calls, a.agent_ids, sb::analysis::default_rules()).dump()
+    == truth_json(b.calls, b.agent_ids, sb::analysis::default_rules()).dump());
   CHECK(a.logs != c.logs);
-  CHECK(truth_json(a.calls, a.agent_ids).dump()
-        != truth_json(c.calls, c.agent_ids).dump());
+  CHECK(
+    truth_json(a.calls, a.agent_ids, sb::analysis::default_rules()).dump()
+    != truth_json(c.calls, c.agent_ids, sb::analysis::default_rules()).dump());
 }
 
 TEST_CASE("noise makes up about --noise of the lines") {
@@ -79,9 +81,11 @@ TEST_CASE("every dialect, language and ending appears; totals add up") {
   }
   CHECK(dialects.size() == dialect_count);
   CHECK(languages.size() >= 4);
-  CHECK(reasons == std::set<std::string>{"cancelled", "error", "idle_timeout",
-                                         "pipeline_finished", "signal_lost"});
-  auto truth = truth_json(sim.calls, sim.agent_ids);
+  CHECK(reasons
+        == std::set<std::string>{"cancelled", "error", "idle_timeout",
+                                 "pipeline_finished", "signal_lost"});
+  auto truth
+    = truth_json(sim.calls, sim.agent_ids, sb::analysis::default_rules());
   std::int64_t calls = 0;
   for (const auto& a : truth["agents"]) {
     std::int64_t by_status = 0;

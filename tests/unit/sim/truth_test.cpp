@@ -236,7 +236,8 @@ TEST_CASE("a fixed mood is what the sentiment scorer reads in every user "
 
 TEST_CASE("the agents' totals are the sums of their calls") {
   auto sim = simulate_offline(options(13, 200));
-  auto truth = truth_json(sim.calls, sim.agent_ids);
+  auto truth
+    = truth_json(sim.calls, sim.agent_ids, sb::analysis::default_rules());
   struct sums {
     std::map<std::string, double> usage;
     std::int64_t tool_calls = 0;
