@@ -3,6 +3,7 @@
 #include "switchboard/db/errors.hpp"
 #include "switchboard/db/pg_store.hpp"
 #include "switchboard/projections/agent_stats_projection.hpp"
+#include "switchboard/projections/call_events_projection.hpp"
 #include "switchboard/projections/sessions_projection.hpp"
 #include "switchboard/projections/top_phrases_projection.hpp"
 
@@ -12,6 +13,7 @@ const std::vector<std::string>& projection_names() {
   static const std::vector<std::string> names{
     sessions_projection::projection_name,
     agent_stats_projection::projection_name,
+    call_events_projection::projection_name,
     top_phrases_projection::projection_name};
   return names;
 }
@@ -28,6 +30,8 @@ make_projection(const std::string& name, const std::string& pg_url,
   }
   if (name == agent_stats_projection::projection_name)
     return std::make_unique<agent_stats_projection>(pg_url, rules, mode);
+  if (name == call_events_projection::projection_name)
+    return std::make_unique<call_events_projection>(pg_url, mode);
   if (name == top_phrases_projection::projection_name)
     return std::make_unique<top_phrases_projection>(pg_url, mode);
   std::string known;

@@ -41,6 +41,9 @@ TEST_CASE("replay --projection all rebuilds every table identically, and "
   CHECK(env.query_value("select count(*) from sessions") == "60");
   CHECK(env.query_value("select count(*) > 0 from agent_stats_hourly") == "t");
   CHECK(env.query_value("select count(*) > 0 from top_phrases") == "t");
+  CHECK(env.query_value("select count(distinct session_id) from call_events "
+                        "where type = 'call_ended'")
+        == "60");
 
   // Readers poll the summary during the replay and its swap.
   pqxx::connection c{env.pg_url()};
@@ -95,8 +98,7 @@ TEST_CASE("replay --projection all rebuilds every table identically, and "
                      "--seed 7002");
   env.wait_until_settled(std::chrono::seconds{120});
   CHECK(env.query_value("select count(*) from sessions") == "80");
-  CHECK(env.query_value("select sum(sessions) from agent_stats_daily")
-        == "80");
+  CHECK(env.query_value("select sum(sessions) from agent_stats_daily") == "80");
   auto after_more = table_checksums(env);
   REQUIRE(run_switchboard(env, "replay --projection all", out) == 0);
   CHECK(table_checksums(env) == after_more);
