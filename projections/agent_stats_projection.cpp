@@ -1,6 +1,7 @@
 #include "switchboard/projections/agent_stats_projection.hpp"
 
-#include "switchboard/db/errors.hpp"
+#include "fold_state.hpp"
+
 #include "switchboard/db/pg_bulk.hpp"
 #include "switchboard/events/calendar.hpp"
 #include "switchboard/projections/agent_stats_fold.hpp"
@@ -193,22 +194,7 @@ agent_stats_projection::begin(const std::string& row) {
 }
 
 caf::error agent_stats_projection::prepare(const std::set<std::string>& ids) {
-  std::vector<std::string> unseen;
-  for (const auto& id : ids)
-    if (!fold_->holds(id))
-      unseen.push_back(id);
-  if (unseen.empty())
-    return caf::none;
-  std::map<std::string, std::string> states;
-  if (auto err = writer_.read("load agent_stats states",
-                              [&](pqxx::transaction_base& tx) {
-                                states = db::load_call_states(tx, unseen);
-                              }))
-    return err;
-  std::string error;
-  if (!fold_->load(states, error))
-    return db::make_error(db::db_errc::query_failed, error);
-  return caf::none;
+  return detail::load_missing_states(*fold_, writer_, ids);
 }
 
 void agent_stats_projection::apply(const event& e, const event_position& at) {

@@ -1,12 +1,12 @@
 #include "agent_stats_state.hpp"
 
-#include <cereal/archives/binary.hpp>
+#include "fold_state.hpp"
+
 #include <cereal/types/array.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
 
 #include <cstdint>
-#include <sstream>
 
 namespace sb::db {
 
@@ -72,29 +72,17 @@ constexpr std::uint8_t format_version = 1;
 
 } // namespace
 
+template <class Archive>
+void serialize(Archive& ar, agent_call_state& st) {
+  ar(st.session, st.has_last_turn, st.last_turn, st.latencies);
+}
+
 std::string encode_state(const agent_call_state& st) {
-  std::ostringstream out;
-  {
-    cereal::BinaryOutputArchive ar{out};
-    ar(format_version, st.session, st.has_last_turn, st.last_turn,
-       st.latencies);
-  }
-  return out.str();
+  return detail::encode_state(format_version, st);
 }
 
 bool decode_state(const std::string& bytes, agent_call_state& st) {
-  try {
-    std::istringstream in{bytes};
-    cereal::BinaryInputArchive ar{in};
-    std::uint8_t version = 0;
-    ar(version);
-    if (version != format_version)
-      return false;
-    ar(st.session, st.has_last_turn, st.last_turn, st.latencies);
-    return in.peek() == std::char_traits<char>::eof();
-  } catch (const cereal::Exception&) {
-    return false;
-  }
+  return detail::decode_state(bytes, format_version, st);
 }
 
 } // namespace detail

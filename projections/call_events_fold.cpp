@@ -1,11 +1,11 @@
 #include "switchboard/projections/call_events_fold.hpp"
 
-#include <cereal/archives/binary.hpp>
+#include "fold_state.hpp"
+
 #include <cereal/types/string.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include <sstream>
 #include <variant>
 
 namespace sb::projections {
@@ -23,27 +23,11 @@ using json = nlohmann::ordered_json;
 constexpr std::uint8_t format_version = 1;
 
 std::string encode(const call_events_fold::call& c) {
-  std::ostringstream out;
-  {
-    cereal::BinaryOutputArchive ar{out};
-    ar(format_version, c);
-  }
-  return out.str();
+  return detail::encode_state(format_version, c);
 }
 
 bool decode(const std::string& bytes, call_events_fold::call& c) {
-  try {
-    std::istringstream in{bytes};
-    cereal::BinaryInputArchive ar{in};
-    std::uint8_t version = 0;
-    ar(version);
-    if (version != format_version)
-      return false;
-    ar(c);
-    return in.peek() == std::char_traits<char>::eof();
-  } catch (const cereal::Exception&) {
-    return false;
-  }
+  return detail::decode_state(bytes, format_version, c);
 }
 
 // -- payload values ----------------------------------------------------------
@@ -99,8 +83,7 @@ constexpr int max_json_depth = 64;
 /// A JSON document stays one; anything else is kept as its text.
 json embedded(const std::string& value) {
   bool too_deep = false;
-  json::parser_callback_t check = [&](int depth, json::parse_event_t,
-                                      json&) {
+  json::parser_callback_t check = [&](int depth, json::parse_event_t, json&) {
     too_deep = too_deep || depth > max_json_depth;
     return true;
   };

@@ -3,10 +3,9 @@
 #include "switchboard/analysis/phrases.hpp"
 #include "switchboard/projections/agent_stats_fold.hpp"
 
-#include <cereal/archives/binary.hpp>
-#include <cereal/types/string.hpp>
+#include "fold_state.hpp"
 
-#include <sstream>
+#include <cereal/types/string.hpp>
 
 namespace sb::projections {
 
@@ -22,27 +21,11 @@ namespace {
 constexpr std::uint8_t format_version = 1;
 
 std::string encode(const top_phrases_fold::call& c) {
-  std::ostringstream out;
-  {
-    cereal::BinaryOutputArchive ar{out};
-    ar(format_version, c);
-  }
-  return out.str();
+  return detail::encode_state(format_version, c);
 }
 
 bool decode(const std::string& bytes, top_phrases_fold::call& c) {
-  try {
-    std::istringstream in{bytes};
-    cereal::BinaryInputArchive ar{in};
-    std::uint8_t version = 0;
-    ar(version);
-    if (version != format_version)
-      return false;
-    ar(c);
-    return in.peek() == std::char_traits<char>::eof();
-  } catch (const cereal::Exception&) {
-    return false;
-  }
+  return detail::decode_state(bytes, format_version, c);
 }
 
 } // namespace
@@ -88,7 +71,8 @@ struct top_phrases_fold::applier {
   }
 
   void operator()(const turn_completed& x) {
-    if (x.turn == c.open_turn)
+    // The open turn, or a later one (which began after it), is over.
+    if (c.open_turn != 0 && x.turn >= c.open_turn)
       fold.count_open(c);
   }
 
@@ -113,7 +97,8 @@ struct top_phrases_fold::applier {
   void operator()(const problem_logged&) {}
 };
 
-top_phrases_fold::top_phrases_fold(write_mode mode) : mode_(mode) {}
+top_phrases_fold::top_phrases_fold(write_mode mode, std::size_t cached_calls)
+  : mode_(mode), cached_calls_(cached_calls) {}
 
 bool top_phrases_fold::load(const std::map<std::string, std::string>& states,
                             std::string& error) {
@@ -179,13 +164,15 @@ phrases_batch top_phrases_fold::take_batch(bool final) {
     for (const auto& [id, c] : calls_)
       if (!c.ended)
         batch.states.emplace_back(id, encode(c));
-  for (const auto& [id, state] : batch.states)
-    if (bulk)
+  if (bulk)
+    for (const auto& [id, state] : batch.states)
       written_.insert(id);
   // Ended calls are forgotten (a late event loads them again).
   for (const auto& id : done)
     calls_.erase(id);
   touched_.clear();
+  if (!bulk && calls_.size() > cached_calls_)
+    calls_.clear(); // every state is stored once this batch commits
   if (!bulk || final) {
     batch.counts = std::move(pending_.counts);
     pending_.counts.clear();

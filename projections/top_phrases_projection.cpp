@@ -1,9 +1,14 @@
 #include "switchboard/projections/top_phrases_projection.hpp"
 
-#include "switchboard/db/errors.hpp"
+#include "fold_state.hpp"
+
 #include "switchboard/db/pg_bulk.hpp"
 #include "switchboard/events/calendar.hpp"
 #include "switchboard/projections/top_phrases_fold.hpp"
+
+// db's array literals (libpqxx 6.4 cannot bind arrays); private to db/,
+// which has no public home for them yet.
+#include "pg_util.hpp"
 
 namespace sb::projections {
 
@@ -26,22 +31,28 @@ void copy_counts(pqxx::work& tx,
                 {"tenant_id", "agent_id", "day", "phrase", "count"}, rows);
 }
 
-/// One statement adds the batch's counts, one row per key.
+/// One statement adds the batch's counts, one row per key (the keys are
+/// distinct, as ON CONFLICT DO UPDATE needs).
 void add_counts(pqxx::work& tx,
                 const std::map<phrase_key, std::int64_t>& counts) {
   if (counts.empty())
     return;
-  std::string values;
-  for (const auto& [k, n] : counts)
-    values += (values.empty() ? "(" : ", (") + tx.quote(k.tenant_id) + ", "
-              + tx.quote(k.agent_id) + ", " + tx.quote(date_of(k.day))
-              + "::date, " + tx.quote(k.phrase) + ", " + std::to_string(n)
-              + ")";
-  tx.exec("insert into top_phrases as t (tenant_id, agent_id, day, phrase, "
-          "count) values "
-          + values
-          + " on conflict (tenant_id, agent_id, day, phrase) do update set "
-            "count = t.count + excluded.count");
+  db::detail::array_literal tenants, agents, days, phrases, ns;
+  for (const auto& [k, n] : counts) {
+    tenants.add(std::string_view{k.tenant_id});
+    agents.add(std::string_view{k.agent_id});
+    days.add(std::string_view{date_of(k.day)});
+    phrases.add(std::string_view{k.phrase});
+    ns.add(n);
+  }
+  tx.exec_params(
+    "insert into top_phrases as t (tenant_id, agent_id, day, phrase, count) "
+    "select tenant, agent, day::date, phrase, n "
+    "from unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+    "            $5::bigint[]) as r(tenant, agent, day, phrase, n) "
+    "on conflict (tenant_id, agent_id, day, phrase) do update "
+    "set count = t.count + excluded.count",
+    tenants.str(), agents.str(), days.str(), phrases.str(), ns.str());
 }
 
 } // namespace
@@ -70,22 +81,7 @@ top_phrases_projection::begin(const std::string& row) {
 }
 
 caf::error top_phrases_projection::prepare(const std::set<std::string>& ids) {
-  std::vector<std::string> unseen;
-  for (const auto& id : ids)
-    if (!fold_->holds(id))
-      unseen.push_back(id);
-  if (unseen.empty())
-    return caf::none;
-  std::map<std::string, std::string> states;
-  if (auto err = writer_.read("load top_phrases states",
-                              [&](pqxx::transaction_base& tx) {
-                                states = db::load_call_states(tx, unseen);
-                              }))
-    return err;
-  std::string error;
-  if (!fold_->load(states, error))
-    return db::make_error(db::db_errc::query_failed, error);
-  return caf::none;
+  return detail::load_missing_states(*fold_, writer_, ids);
 }
 
 void top_phrases_projection::apply(const event& e, const event_position& at) {

@@ -14,6 +14,7 @@
 #include "switchboard/events/event.hpp"
 #include "switchboard/projections/projection.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -49,14 +50,20 @@ struct phrases_batch {
 class top_phrases_fold {
 public:
   /// Bulk mode (a replay) adds every batch's counts into totals given once,
-  /// at `final`, and writes a live call's state only then.
-  explicit top_phrases_fold(write_mode mode = write_mode::incremental);
+  /// at `final`, and writes a live call's state only then. `cached_calls`:
+  /// live calls kept between incremental batches; beyond it the fold
+  /// forgets them all (their states are stored) and the next batches load
+  /// what they need.
+  explicit top_phrases_fold(write_mode mode = write_mode::incremental,
+                            std::size_t cached_calls = 100'000);
 
   /// Stored states of calls the fold does not hold; false (nothing loaded)
   /// if one cannot be read, `error` saying which.
   bool load(const std::map<std::string, std::string>& states,
             std::string& error);
 
+  /// True when the fold holds `call_id`, or knows it has no stored state
+  /// (bulk mode: a call it never wrote): nothing need be loaded.
   [[nodiscard]] bool holds(const std::string& call_id) const;
 
   void apply(const event& e, const event_position& at);
@@ -82,6 +89,7 @@ private:
   void count_open(call& c);
 
   write_mode mode_;
+  std::size_t cached_calls_;
   std::unordered_map<std::string, call> calls_;
   std::set<std::string> touched_;
   phrases_batch pending_;
