@@ -26,10 +26,6 @@ std::string encode(const call_events_fold::call& c) {
   return detail::encode_state(format_version, c);
 }
 
-bool decode(const std::string& bytes, call_events_fold::call& c) {
-  return detail::decode_state(bytes, format_version, c);
-}
-
 // -- payload values ----------------------------------------------------------
 //
 // PostgreSQL's jsonb refuses \u0000 and (as text) invalid UTF-8, and a
@@ -204,18 +200,8 @@ call_events_fold::call_events_fold(write_mode mode, std::size_t cached_calls)
 
 bool call_events_fold::load(const std::map<std::string, std::string>& states,
                             std::string& error) {
-  std::vector<std::pair<std::string, call>> decoded;
-  for (const auto& [id, bytes] : states) {
-    call c;
-    if (!decode(bytes, c)) {
-      error = "call_events: the stored state of call " + id + " cannot be read";
-      return false;
-    }
-    decoded.emplace_back(id, std::move(c));
-  }
-  for (auto& [id, c] : decoded)
-    calls_.insert_or_assign(id, std::move(c));
-  return true;
+  return detail::decode_states<call>(states, format_version, "call_events",
+                                     calls_, error);
 }
 
 bool call_events_fold::holds(const std::string& call_id) const {

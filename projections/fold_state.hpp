@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sb::projections::detail {
@@ -46,6 +47,28 @@ bool decode_state(const std::string& bytes, std::uint8_t version, T& value) {
   } catch (const cereal::Exception&) {
     return false;
   }
+}
+
+/// Decodes every stored state of `states` into `into` (call id → T), all
+/// or none: false, with `error` naming `projection` and the call, if one
+/// cannot be read.
+template <class T, class Map>
+bool decode_states(const std::map<std::string, std::string>& states,
+                   std::uint8_t version, const char* projection, Map& into,
+                   std::string& error) {
+  std::vector<std::pair<std::string, T>> decoded;
+  for (const auto& [id, bytes] : states) {
+    T value;
+    if (!decode_state(bytes, version, value)) {
+      error = std::string{projection} + ": the stored state of call " + id
+              + " cannot be read";
+      return false;
+    }
+    decoded.emplace_back(id, std::move(value));
+  }
+  for (auto& [id, value] : decoded)
+    into.insert_or_assign(id, std::move(value));
+  return true;
 }
 
 /// Loads into `fold` the stored states of those `ids` it does not hold

@@ -24,10 +24,6 @@ std::string encode(const top_phrases_fold::call& c) {
   return detail::encode_state(format_version, c);
 }
 
-bool decode(const std::string& bytes, top_phrases_fold::call& c) {
-  return detail::decode_state(bytes, format_version, c);
-}
-
 } // namespace
 
 /// One operator() per event type, and no catch-all: a new event type does
@@ -102,18 +98,8 @@ top_phrases_fold::top_phrases_fold(write_mode mode, std::size_t cached_calls)
 
 bool top_phrases_fold::load(const std::map<std::string, std::string>& states,
                             std::string& error) {
-  std::vector<std::pair<std::string, call>> decoded;
-  for (const auto& [id, bytes] : states) {
-    call c;
-    if (!decode(bytes, c)) {
-      error = "top_phrases: the stored state of call " + id + " cannot be read";
-      return false;
-    }
-    decoded.emplace_back(id, std::move(c));
-  }
-  for (auto& [id, c] : decoded)
-    calls_.insert_or_assign(id, std::move(c));
-  return true;
+  return detail::decode_states<call>(states, format_version, "top_phrases",
+                                     calls_, error);
 }
 
 bool top_phrases_fold::holds(const std::string& call_id) const {
