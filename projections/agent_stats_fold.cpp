@@ -2,6 +2,7 @@
 
 #include "agent_stats_state.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace sb::projections {
@@ -234,7 +235,7 @@ bool agent_stats_fold::load(const std::map<std::string, std::string>& states,
     sessions.push_back(std::move(st.session));
     sessions_.load(std::move(sessions), std::move(turns));
     calls_.insert_or_assign(id, std::move(h));
-    loaded_.insert(id);
+    loaded_.push_back(id);
   }
   return true;
 }
@@ -247,12 +248,13 @@ bool agent_stats_fold::holds(const std::string& call_id) const {
 }
 
 void agent_stats_fold::apply(const event& e, const event_position& at) {
-  const auto* before = sessions_.find(e.env.call_id);
-  if (before != nullptr && e.env.seq <= before->last_seq)
+  if (sessions_.apply(e, at) == nullptr)
     return; // applied before: exactly once
-  sessions_.apply(e, at);
   auto& h = calls_[e.env.call_id];
-  touched_.insert(e.env.call_id);
+  if (!h.touched) {
+    h.touched = true;
+    touched_.push_back(e.env.call_id);
+  }
   std::visit(latency_applier{h.latencies}, e.payload);
 }
 
@@ -279,24 +281,29 @@ stats_batch agent_stats_fold::take_batch(bool final, std::size_t max_calls) {
   bool bulk = mode_ == write_mode::bulk;
   stats_batch batch;
   auto& deltas = bulk ? totals_ : batch;
-  sessions_.take_changed([&](const db::session_record& s) {
-    auto& h = calls_.at(s.id);
-    auto now = contribution(s, h.latencies);
-    auto key = hourly_key(s);
+  // Bulk: a call is counted once, when it has ended (or at the end), so a
+  // replay derives each session once rather than at every batch it spans.
+  for (const auto* s : sessions_.take_changed(bulk && !final)) {
+    auto& h = calls_.at(s->id);
+    auto now = contribution(*s, h.latencies);
+    auto key = hourly_key(*s);
     if (h.committed)
       add_delta(deltas, *h.committed_key, *h.committed, -1);
     add_delta(deltas, key, now, +1);
     h.committed = std::move(now);
     h.committed_key = std::move(key);
-  });
+  }
   // Bulk: a live call's state is written once, at the end; an ended one's
   // when it ends (a late event, e.g. an outside analysis, loads it again).
-  for (const auto& id : touched_)
+  std::sort(touched_.begin(), touched_.end());
+  for (const auto& id : touched_) {
+    calls_.at(id).touched = false;
     if (!bulk || final || !is_live(sessions_.find(id)->status))
       batch.states.emplace_back(id, state_of(id));
+  }
   if (bulk && final) {
     for (const auto& [id, h] : calls_)
-      if (touched_.count(id) == 0)
+      if (!std::binary_search(touched_.begin(), touched_.end(), id))
         batch.states.emplace_back(id, state_of(id));
     batch.hourly = std::move(totals_.hourly);
     batch.daily = std::move(totals_.daily);

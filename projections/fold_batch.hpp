@@ -17,16 +17,22 @@
 
 namespace sb::projections::detail {
 
-/// Loads what the batch's calls need, then applies every admitted event;
-/// `position` moves past every message, decodable or not, fact or marker.
-/// Returns how many events were applied.
-inline caf::expected<std::uint64_t>
-fold_batch(projection& p, fence& f, const std::vector<read_event>& events,
-           std::uint64_t& position) {
+/// The calls a batch's events belong to (what prepare() loads).
+inline std::set<std::string> calls_of(const std::vector<read_event>& events) {
   std::set<std::string> calls;
   for (const auto& r : events)
     if (r.ok && !r.e.env.call_id.empty())
       calls.insert(r.e.env.call_id);
+  return calls;
+}
+
+/// Loads what the batch's calls need, then applies every admitted event;
+/// `position` moves past every message, decodable or not, fact or marker.
+/// `calls`: calls_of(events), found once when projections share a batch.
+/// Returns how many events were applied.
+inline caf::expected<std::uint64_t>
+fold_batch(projection& p, fence& f, const std::vector<read_event>& events,
+           const std::set<std::string>& calls, std::uint64_t& position) {
   if (auto err = p.prepare(calls))
     return err;
   std::uint64_t applied = 0;
@@ -41,6 +47,12 @@ fold_batch(projection& p, fence& f, const std::vector<read_event>& events,
     ++applied;
   }
   return applied;
+}
+
+inline caf::expected<std::uint64_t>
+fold_batch(projection& p, fence& f, const std::vector<read_event>& events,
+           std::uint64_t& position) {
+  return fold_batch(p, f, events, calls_of(events), position);
 }
 
 } // namespace sb::projections::detail

@@ -2,6 +2,7 @@
 
 #include "batch_reader.hpp"
 #include "fold_batch.hpp"
+#include "replay_worker.hpp"
 
 #include "switchboard/db/errors.hpp"
 #include "switchboard/db/generations.hpp"
@@ -14,6 +15,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace sb::projections {
@@ -23,11 +25,10 @@ namespace {
 /// One projection being replayed.
 struct member {
   std::string name;
-  std::unique_ptr<projection> p;
+  std::unique_ptr<projection> p; ///< until its worker takes it
   std::int32_t live = 1;
   std::int32_t shadow = 2;
-  db::checkpoint at; ///< the shadow's checkpoint as committed
-  fence fenced;
+  std::unique_ptr<detail::replay_worker> worker;
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -72,6 +73,9 @@ caf::expected<replay_result> replay(std::shared_ptr<jetstream> js,
     return err;
   // From here on, any way out but the swap drops the shadows.
   auto give_up = [&](caf::error why) -> caf::error {
+    for (auto& m : members) // no transaction of theirs may still be open
+      if (m.worker)
+        m.worker->abort();
     for (const auto& m : members)
       if (auto err = db::drop_shadow(admin, m.name, m.shadow))
         spdlog::warn("replay {}: shadow generation {} not dropped: {}", m.name,
@@ -87,9 +91,10 @@ caf::expected<replay_result> replay(std::shared_ptr<jetstream> js,
     auto cp = m.p->begin(db::replay_checkpoint_name(m.name));
     if (!cp)
       return give_up(cp.error());
-    m.at = std::move(*cp);
     spdlog::info("replay {}: building generation {} beside {}", m.name,
                  m.shadow, m.live);
+    m.worker
+      = std::make_unique<detail::replay_worker>(std::move(m.p), std::move(*cp));
   }
 
   std::string error;
@@ -107,68 +112,77 @@ caf::expected<replay_result> replay(std::shared_ptr<jetstream> js,
   if (!stream)
     return give_up(failed("cannot read SB_EVENTS: " + error));
   batch_reader reader{std::move(stream), opt.reading, "replay"};
-  std::vector<read_event> events;
-  // Where the time goes, for the log: waiting for the reader, folding,
-  // committing.
-  double reading_s = 0, folding_s = 0, committing_s = 0;
-  auto caught_up = [&] {
-    return progress.position + opt.swap_lag >= progress.head;
+  // The projections' progress is the slowest one's.
+  auto report = [&] {
+    progress.position = members.front().worker->position();
+    progress.events = members.front().worker->events();
+    for (const auto& m : members)
+      if (m.worker->position() < progress.position) {
+        progress.position = m.worker->position();
+        progress.events = m.worker->events();
+      }
+    progress.seconds = seconds_since(t0);
+    if (opt.on_progress)
+      opt.on_progress(progress);
   };
-  while (!caught_up() || progress.position == 0) {
+  auto first_failure = [&] {
+    for (const auto& m : members)
+      if (auto err = m.worker->error())
+        return failed("replay " + m.name + ": " + db::describe(err));
+    return failed("replay: a projection failed");
+  };
+  // Where the reading thread's time goes, for the log.
+  double reading_s = 0;
+  std::uint64_t read_position = 0; ///< the last event handed to the workers
+  auto caught_up = [&] { return read_position + opt.swap_lag >= progress.head; };
+  while (!caught_up() || read_position == 0) {
     if (opt.stop != nullptr && *opt.stop)
       return give_up(failed("replay interrupted"));
+    auto batch = std::make_shared<detail::shared_batch>();
     auto r0 = std::chrono::steady_clock::now();
-    if (!reader.next(events, error))
+    if (!reader.next(batch->events, error))
       return give_up(failed("cannot read SB_EVENTS: " + error));
     reading_s += seconds_since(r0);
-    if (events.empty()) {
+    if (batch->events.empty()) {
       if (!head_now(progress.head))
         return give_up(failed("cannot read SB_EVENTS: " + error));
       if (caught_up())
         break;
       continue;
     }
-    for (auto& m : members) {
-      auto next = m.at;
-      auto f0 = std::chrono::steady_clock::now();
-      auto applied = detail::fold_batch(*m.p, m.fenced, events, next.position);
-      if (!applied)
-        return give_up(applied.error());
-      next.epochs = m.fenced.epochs();
-      auto c0 = std::chrono::steady_clock::now();
-      folding_s += seconds_since(f0) - seconds_since(c0);
-      if (auto err = m.p->commit(m.at, next, false))
-        return give_up(std::move(err));
-      committing_s += seconds_since(c0);
-      m.at = std::move(next);
-      if (&m == &members.front())
-        progress.events += *applied;
-    }
-    progress.position = members.front().at.position;
-    if (progress.position >= progress.head && !head_now(progress.head))
+    read_position = std::max(read_position, batch->events.back().seq);
+    batch->calls = detail::calls_of(batch->events);
+    std::shared_ptr<const detail::shared_batch> shared = std::move(batch);
+    for (auto& m : members)
+      if (!m.worker->push(shared))
+        return give_up(first_failure());
+    if (read_position >= progress.head && !head_now(progress.head))
       return give_up(failed("cannot read SB_EVENTS: " + error));
-    progress.seconds = seconds_since(t0);
-    if (opt.on_progress)
-      opt.on_progress(progress);
+    report();
   }
+  for (auto& m : members)
+    if (!m.worker->finish())
+      return give_up(first_failure());
   if (opt.stop != nullptr && *opt.stop)
     return give_up(failed("replay interrupted"));
+  report();
   progress.swapping = true;
-  progress.seconds = seconds_since(t0);
   if (opt.on_progress)
     opt.on_progress(progress);
   // The rows still held back (calls live at the end), then the swap.
   std::vector<db::swap_item> items;
   for (auto& m : members) {
-    if (auto err = m.p->commit(m.at, m.at, true))
+    auto& w = *m.worker;
+    if (auto err = w.get().commit(w.at(), w.at(), true))
       return give_up(std::move(err));
-    items.push_back({{m.name, m.p->tables()}, m.at});
+    items.push_back({{m.name, w.get().tables()}, w.at()});
   }
   if (auto err = db::swap_in(admin, items))
     return give_up(std::move(err));
-  spdlog::info("replay: {:.2f} s waiting for events, {:.2f} s folding, "
-               "{:.2f} s committing",
-               reading_s, folding_s, committing_s);
+  spdlog::info("replay: {:.2f} s waiting for events", reading_s);
+  for (const auto& m : members)
+    spdlog::info("replay {}: {:.2f} s folding, {:.2f} s committing", m.name,
+                 m.worker->folding_s(), m.worker->committing_s());
   replay_result result;
   result.position = progress.position;
   result.events = progress.events;
@@ -176,7 +190,7 @@ caf::expected<replay_result> replay(std::shared_ptr<jetstream> js,
   for (const auto& m : members) {
     result.generations.push_back(m.shadow);
     spdlog::info("replay {}: generation {} is live from event {}", m.name,
-                 m.shadow, m.at.position);
+                 m.shadow, m.worker->at().position);
   }
   return result;
 }

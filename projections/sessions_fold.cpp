@@ -2,8 +2,8 @@
 
 #include "session_analysis.hpp"
 
+#include <algorithm>
 #include <iterator>
-#include <limits>
 
 namespace sb::projections {
 
@@ -40,6 +40,7 @@ std::string utterance_head(const std::string& text) {
 /// not compile until this projection says what it does with it.
 struct sessions_fold::applier {
   sessions_fold& fold;
+  held_call& c;
   db::session_record& s;
   time_us at;
 
@@ -68,14 +69,14 @@ struct sessions_fold::applier {
       s.language = x.language;
     db::turn_record* t = nullptr;
     if (x.part == 0) {
-      t = &fold.new_turn(s, x.turn, "user");
+      t = &fold.new_turn(c, x.turn, "user");
       t->text = x.text;
       t->started_at = x.started_at != 0 ? x.started_at : at;
       t->ended_at = x.ended_at != 0 ? x.ended_at : at;
       ++s.turn_count;
       if (s.first_user_turn == 0)
         s.first_user_turn = static_cast<std::int32_t>(x.turn);
-    } else if ((t = fold.turn(s, x.turn)) != nullptr) {
+    } else if ((t = fold.turn(c, x.turn)) != nullptr) {
       append(t->text, x.text);
     }
     if (t == nullptr)
@@ -87,24 +88,24 @@ struct sessions_fold::applier {
 
   void operator()(const agent_spoke& x) {
     if (x.part == 0) {
-      auto& t = fold.new_turn(s, x.turn, "agent");
+      auto& t = fold.new_turn(c, x.turn, "agent");
       t.text = x.text;
       t.started_at = x.at;
       t.ended_at = x.at;
       ++s.turn_count;
       if (s.first_agent_turn == 0)
         s.first_agent_turn = static_cast<std::int32_t>(x.turn);
-    } else if (auto* t = fold.turn(s, x.turn)) {
+    } else if (auto* t = fold.turn(c, x.turn)) {
       append(t->text, x.text);
       t->ended_at = x.at;
     }
-    if (auto* t = fold.turn(s, x.turn);
+    if (auto* t = fold.turn(c, x.turn);
         t != nullptr && t->turn == s.first_agent_turn)
       s.first_agent_text = t->text;
   }
 
   void operator()(const turn_completed& x) {
-    if (auto* t = fold.turn(s, x.turn)) {
+    if (auto* t = fold.turn(c, x.turn)) {
       t->started_at = x.started_at;
       t->ended_at = x.ended_at;
       t->interrupted = x.interrupted;
@@ -112,7 +113,7 @@ struct sessions_fold::applier {
   }
 
   void operator()(const turn_latency_measured& x) {
-    if (auto* t = fold.turn(s, x.turn)) {
+    if (auto* t = fold.turn(c, x.turn)) {
       t->user_to_bot_ms = x.user_to_bot_ms;
       t->llm_ttfb_ms = x.llm_ttfb_ms;
       t->tts_ttfb_ms = x.tts_ttfb_ms;
@@ -167,30 +168,70 @@ struct sessions_fold::applier {
 sessions_fold::sessions_fold(const analysis::rules& rules, write_mode mode)
   : rules_(rules), tags_(rules), mode_(mode) {}
 
+sessions_fold::held_call& sessions_fold::held(const std::string& call_id) {
+  return calls_[call_id];
+}
+
+void sessions_fold::touch(held_call& c) {
+  if (!c.touched) {
+    c.touched = true;
+    touched_.push_back(&c);
+  }
+}
+
+void sessions_fold::mark_since_trim(held_call& c) {
+  if (!c.since_trim) {
+    c.since_trim = true;
+    since_trim_.push_back(c.session.id);
+  }
+}
+
+void sessions_fold::by_id(std::vector<held_call*>& calls) {
+  std::sort(calls.begin(), calls.end(),
+            [](const held_call* a, const held_call* b) {
+              return a->session.id < b->session.id;
+            });
+}
+
 void sessions_fold::load(std::vector<db::session_record> sessions,
                          std::vector<db::turn_record> turns) {
   for (auto& s : sessions) {
-    since_trim_.insert(s.id);
-    auto id = s.id;
-    sessions_.insert_or_assign(std::move(id), std::move(s));
+    auto& c = held(s.id);
+    c.session = std::move(s);
+    mark_since_trim(c);
   }
   for (auto& t : turns) {
-    since_trim_.insert(t.session_id);
-    auto key = std::make_pair(t.session_id, t.turn);
-    turns_.insert_or_assign(std::move(key), std::move(t));
+    auto& c = held(t.session_id);
+    if (c.session.id.empty()) {
+      // Turns without their session: trim() must still see the call.
+      if (!c.since_trim) {
+        c.since_trim = true;
+        since_trim_.push_back(t.session_id);
+      }
+    } else {
+      mark_since_trim(c);
+    }
+    auto at = std::lower_bound(c.turns.begin(), c.turns.end(), t.turn,
+                               [](const held_turn& h, std::int32_t n) {
+                                 return h.row.turn < n;
+                               });
+    if (at != c.turns.end() && at->row.turn == t.turn)
+      at->row = std::move(t);
+    else
+      c.turns.insert(at, held_turn{std::move(t), false});
   }
 }
 
 bool sessions_fold::holds(const std::string& call_id) const {
-  if (sessions_.count(call_id) > 0)
+  if (find(call_id) != nullptr)
     return true;
   return mode_ == write_mode::bulk && written_.count(call_id) == 0;
 }
 
-db::session_record* sessions_fold::session_for(const event& e) {
-  auto [it, fresh] = sessions_.try_emplace(e.env.call_id);
-  auto& s = it->second;
-  if (fresh || s.id.empty()) {
+sessions_fold::held_call* sessions_fold::session_for(const event& e) {
+  auto& c = held(e.env.call_id);
+  auto& s = c.session;
+  if (s.id.empty()) {
     s.id = e.env.call_id;
     s.tenant_id = e.env.tenant_id;
     s.started_at = e.env.occurred_at;
@@ -199,39 +240,51 @@ db::session_record* sessions_fold::session_for(const event& e) {
   if (e.env.seq <= s.last_seq)
     return nullptr; // applied before: exactly once
   s.last_seq = e.env.seq;
-  touched_sessions_.insert(s.id);
-  return &s;
+  touch(c);
+  return &c;
 }
 
-db::turn_record* sessions_fold::turn(const db::session_record& s,
-                                     std::uint32_t number) {
-  auto key = std::make_pair(s.id, static_cast<std::int32_t>(number));
-  auto i = turns_.find(key);
-  if (i == turns_.end())
-    return nullptr;
-  touched_turns_.insert(key);
-  return &i->second;
+db::turn_record* sessions_fold::turn(held_call& c, std::uint32_t number) {
+  auto n = static_cast<std::int32_t>(number);
+  // A call's events come in order: the turn asked for is nearly always the
+  // last one held.
+  for (auto i = c.turns.rbegin(); i != c.turns.rend(); ++i) {
+    if (i->row.turn == n) {
+      i->touched = true;
+      return &i->row;
+    }
+    if (i->row.turn < n)
+      break;
+  }
+  return nullptr;
 }
 
-db::turn_record& sessions_fold::new_turn(const db::session_record& s,
-                                         std::uint32_t number,
+db::turn_record& sessions_fold::new_turn(held_call& c, std::uint32_t number,
                                          const char* speaker) {
-  auto key = std::make_pair(s.id, static_cast<std::int32_t>(number));
-  auto& t = turns_[key];
+  auto n = static_cast<std::int32_t>(number);
+  auto at = c.turns.end();
+  while (at != c.turns.begin() && std::prev(at)->row.turn >= n)
+    --at;
+  if (at == c.turns.end() || at->row.turn != n)
+    at = c.turns.insert(at, held_turn{});
+  auto& t = at->row;
+  const auto& s = c.session;
   t = db::turn_record{};
   t.session_id = s.id;
   t.tenant_id = s.tenant_id;
   t.session_started_at = s.started_at;
-  t.turn = static_cast<std::int32_t>(number);
+  t.turn = n;
   t.speaker = speaker;
-  touched_turns_.insert(key);
+  at->touched = true;
   return t;
 }
 
 const db::session_record*
 sessions_fold::find(const std::string& call_id) const {
-  auto i = sessions_.find(call_id);
-  return i == sessions_.end() ? nullptr : &i->second;
+  auto i = calls_.find(call_id);
+  if (i == calls_.end() || i->second.session.id.empty())
+    return nullptr;
+  return &i->second.session;
 }
 
 void sessions_fold::derive_row(db::session_record& s) const {
@@ -240,30 +293,31 @@ void sessions_fold::derive_row(db::session_record& s) const {
 
 const db::turn_record*
 sessions_fold::last_turn(const std::string& call_id) const {
-  constexpr auto highest = std::numeric_limits<std::int32_t>::max();
-  auto i = turns_.upper_bound({call_id, highest});
-  if (i == turns_.begin())
+  auto i = calls_.find(call_id);
+  if (i == calls_.end() || i->second.turns.empty())
     return nullptr;
-  --i;
-  return i->first.first == call_id ? &i->second : nullptr;
+  return &i->second.turns.back().row;
 }
 
-void sessions_fold::apply(const event& e, const event_position& at) {
-  auto* s = session_for(e);
-  if (s == nullptr)
-    return;
-  std::visit(applier{*this, *s, e.env.occurred_at}, e.payload);
-  last_activity_[s->id] = e.env.occurred_at;
-  track_live(*s, e, at);
+const db::session_record* sessions_fold::apply(const event& e,
+                                               const event_position& at) {
+  auto* c = session_for(e);
+  if (c == nullptr)
+    return nullptr;
+  std::visit(applier{*this, *c, c->session, e.env.occurred_at}, e.payload);
+  c->last_activity = e.env.occurred_at;
+  track_live(*c, e, at);
+  return &c->session;
 }
 
-void sessions_fold::track_live(const db::session_record& s, const event& e,
+void sessions_fold::track_live(held_call& c, const event& e,
                                const event_position& at) {
+  const auto& s = c.session;
   if (!is_live(s.status)) {
-    live_started_.erase(s.id);
-    last_activity_.erase(s.id);
-    live_ended_.insert(s.id);
-  } else if (e.env.seq == 1) {
+    c.live_started.reset();
+    c.last_activity = 0;
+    c.live_ended = true;
+  } else if (e.env.seq == 1 && !c.live_started) {
     // A call's first event (seq 1) is where a new owner must start reading
     // to rebuild it; later events of a call already live add nothing.
     db::live_call_record row;
@@ -273,27 +327,30 @@ void sessions_fold::track_live(const db::session_record& s, const event& e,
     row.first_position = at.seq;
     row.epoch = at.epoch;
     row.started_at = s.started_at;
-    live_started_.try_emplace(s.id, std::move(row));
+    c.live_started = std::move(row);
   }
 }
 
-db::live_call_record
-sessions_fold::live_view(const db::session_record& s) const {
+db::live_call_record sessions_fold::live_view(const held_call& c) const {
+  const auto& s = c.session;
   db::live_call_record row;
   row.call_id = s.id;
   row.agent_id = s.agent_id;
   row.status = s.status;
-  if (auto i = last_activity_.find(s.id); i != last_activity_.end())
-    row.last_activity_at = i->second;
+  row.last_activity_at = c.last_activity;
   row.turn_count = s.turn_count;
-  if (const auto* t = last_turn(s.id))
-    row.last_utterance = utterance_head(t->text);
+  if (!c.turns.empty())
+    row.last_utterance = utterance_head(c.turns.back().row.text);
   return row;
 }
 
-void sessions_fold::take_live(db::projection_batch& batch, bool final) {
-  auto with_view = [this](db::live_call_record row) {
-    auto view = live_view(sessions_.at(row.call_id));
+void sessions_fold::take_live(db::projection_batch& batch,
+                              const std::vector<held_call*>& touched,
+                              bool final) {
+  auto with_view = [this](held_call& c) {
+    auto row = std::move(*c.live_started);
+    c.live_started.reset();
+    auto view = live_view(c);
     row.agent_id = std::move(view.agent_id);
     row.status = std::move(view.status);
     row.last_activity_at = view.last_activity_at;
@@ -303,102 +360,114 @@ void sessions_fold::take_live(db::projection_batch& batch, bool final) {
   };
   if (mode_ == write_mode::bulk) {
     // The generation is new: only the calls live at the end get a row.
-    if (final)
-      for (auto& [id, row] : live_started_)
-        batch.live_started.push_back(with_view(std::move(row)));
-    if (final)
-      live_started_.clear();
-    live_ended_.clear();
+    if (final) {
+      std::vector<held_call*> live;
+      for (auto& [id, c] : calls_)
+        if (c.live_started)
+          live.push_back(&c);
+      by_id(live);
+      for (auto* c : live)
+        batch.live_started.push_back(with_view(*c));
+    }
+    for (auto* c : touched)
+      c->live_ended = false;
     return;
   }
-  for (const auto& id : touched_sessions_) {
-    const auto& s = sessions_.at(id);
-    if (!is_live(s.status))
+  for (auto* c : touched) {
+    if (c->live_ended) {
+      batch.live_ended.push_back(c->session.id);
+      c->live_ended = false;
+    }
+    if (!is_live(c->session.status))
       continue;
-    if (auto i = live_started_.find(id); i != live_started_.end())
-      batch.live_started.push_back(with_view(std::move(i->second)));
+    if (c->live_started)
+      batch.live_started.push_back(with_view(*c));
     else
-      batch.live_changed.push_back(live_view(s));
+      batch.live_changed.push_back(live_view(*c));
   }
-  live_started_.clear();
-  batch.live_ended.assign(live_ended_.begin(), live_ended_.end());
-  live_ended_.clear();
+}
+
+std::vector<const db::session_record*>
+sessions_fold::take_changed(bool hold_live) {
+  std::vector<held_call*> taken;
+  std::vector<held_call*> held_back;
+  for (auto* c : touched_)
+    (hold_live && is_live(c->session.status) ? held_back : taken).push_back(c);
+  by_id(taken);
+  std::vector<const db::session_record*> out;
+  out.reserve(taken.size());
+  for (auto* c : taken) {
+    derive_row(c->session);
+    out.push_back(&c->session);
+    c->touched = false;
+    for (auto& t : c->turns)
+      t.touched = false;
+    c->live_started.reset();
+    c->live_ended = false;
+    mark_since_trim(*c);
+  }
+  touched_ = std::move(held_back);
+  return out;
 }
 
 void sessions_fold::trim(std::size_t max_sessions) {
   // Only calls loaded or changed since the last trim can have ended or
-  // gained turns: the cost follows the batch, not the rows held.
-  constexpr auto lowest = std::numeric_limits<std::int32_t>::min();
-  constexpr auto highest = std::numeric_limits<std::int32_t>::max();
+  // gained turns: the cost follows the batch, not the rows held. A call
+  // with changes not taken yet stays whole.
   bool bulk = mode_ == write_mode::bulk;
   for (const auto& id : since_trim_) {
-    auto s = sessions_.find(id);
-    bool drop = s == sessions_.end() || !is_live(s->second.status);
-    if (drop && s != sessions_.end())
-      sessions_.erase(s);
-    auto first = turns_.lower_bound({id, lowest});
-    auto last = turns_.upper_bound({id, highest});
-    if (drop)
-      turns_.erase(first, last);
-    else if (!bulk && first != last)
-      turns_.erase(first, std::prev(last));
+    auto i = calls_.find(id);
+    if (i == calls_.end())
+      continue;
+    auto& c = i->second;
+    c.since_trim = false;
+    if (c.touched)
+      continue;
+    if (c.session.id.empty() || !is_live(c.session.status))
+      calls_.erase(i);
+    else if (!bulk && c.turns.size() > 1)
+      c.turns.erase(c.turns.begin(), std::prev(c.turns.end()));
   }
   since_trim_.clear();
-  if (!bulk && sessions_.size() > max_sessions) {
-    sessions_.clear();
-    turns_.clear();
-    last_activity_.clear();
+  if (!bulk && calls_.size() > max_sessions) {
+    for (auto i = calls_.begin(); i != calls_.end();)
+      i = i->second.touched ? std::next(i) : calls_.erase(i);
   }
 }
 
 db::projection_batch sessions_fold::take_batch(bool final) {
   db::projection_batch batch;
-  constexpr auto lowest = std::numeric_limits<std::int32_t>::min();
-  constexpr auto highest = std::numeric_limits<std::int32_t>::max();
+  std::vector<held_call*> taken;
+  std::vector<held_call*> held_back;
+  // Bulk: a call's rows are written once, when it has ended (or at the
+  // end); rows written before are only rewritten for a late amendment.
+  bool bulk = mode_ == write_mode::bulk;
+  for (auto* c : touched_)
+    (bulk && !final && is_live(c->session.status) ? held_back : taken)
+      .push_back(c);
+  by_id(taken);
+  take_live(batch, bulk ? touched_ : taken, final);
   // What follows from the facts is derived once per written row, not per
   // event: sorting a call's latencies at every event held a replay of the
   // sessions projection at 85k events/s, once per row it makes 97k.
-  for (const auto& id : touched_sessions_)
-    derive_row(sessions_.at(id));
-  take_live(batch, final);
-  if (mode_ == write_mode::incremental) {
-    for (const auto& id : touched_sessions_)
-      batch.sessions.push_back(sessions_.at(id));
-    for (const auto& key : touched_turns_)
-      batch.turns.push_back(turns_.at(key));
-    since_trim_.merge(touched_sessions_);
-    touched_sessions_.clear();
-    touched_turns_.clear();
-    return batch;
-  }
-  // Bulk: a call's rows are written once, when it has ended (or at the
-  // end); rows written before are only rewritten for a late amendment.
-  std::set<std::string> held_back;
-  for (const auto& id : touched_sessions_) {
-    const auto& s = sessions_.at(id);
-    if (!final && is_live(s.status)) {
-      held_back.insert(id);
-      continue;
-    }
-    bool again = written_.count(id) > 0;
+  for (auto* c : taken) {
+    auto& s = c->session;
+    derive_row(s);
+    bool again = !bulk || written_.count(s.id) > 0;
     (again ? batch.sessions : batch.new_sessions).push_back(s);
-    auto first = turns_.lower_bound({id, lowest});
-    auto last = turns_.upper_bound({id, highest});
-    for (auto t = first; t != last; ++t) {
+    for (auto& t : c->turns) {
       if (!again)
-        batch.new_turns.push_back(t->second);
-      else if (touched_turns_.count(t->first) > 0)
-        batch.turns.push_back(t->second);
+        batch.new_turns.push_back(t.row);
+      else if (t.touched)
+        batch.turns.push_back(t.row);
+      t.touched = false;
     }
-    written_.insert(id);
-    since_trim_.insert(id);
+    if (bulk)
+      written_.insert(s.id);
+    c->touched = false;
+    mark_since_trim(*c);
   }
-  touched_sessions_ = std::move(held_back);
-  std::set<std::pair<std::string, std::int32_t>> turns_held;
-  for (const auto& key : touched_turns_)
-    if (touched_sessions_.count(key.first) > 0)
-      turns_held.insert(key);
-  touched_turns_ = std::move(turns_held);
+  touched_ = std::move(held_back);
   return batch;
 }
 

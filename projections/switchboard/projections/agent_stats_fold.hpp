@@ -147,6 +147,7 @@ private:
     /// counted yet.
     std::optional<stats_row> committed;
     std::optional<stats_key> committed_key; ///< its hourly key
+    bool touched = false;                   ///< in touched_
   };
 
   [[nodiscard]] std::string state_of(const std::string& call_id) const;
@@ -156,8 +157,8 @@ private:
   write_mode mode_;
   sessions_fold sessions_;
   std::unordered_map<std::string, held> calls_;
-  std::set<std::string> touched_; ///< applied to since the last take
-  std::set<std::string> loaded_;  ///< loaded since the last take
+  std::vector<std::string> touched_; ///< applied to since the last take
+  std::vector<std::string> loaded_;  ///< loaded since the last take
   /// Bulk mode: every delta so far, written at `final`, and the calls
   /// whose state was written (only those can be loaded).
   stats_batch totals_;

@@ -40,7 +40,7 @@ struct replay_options {
   std::string pg_url;
   const analysis::rules* rules = nullptr;
   /// Bulk reading: large fetches and batches.
-  runner_settings reading{4000, 200, 50000, 2000};
+  runner_settings reading{10000, 200, 50000, 2000};
   /// Swap once the folded position is this close to the head.
   std::uint64_t swap_lag = 0;
   /// Called after every batch, and once before the swap.

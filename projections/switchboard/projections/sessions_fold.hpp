@@ -20,7 +20,7 @@
 #include "switchboard/projections/projection.hpp"
 
 #include <cstdint>
-#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -52,8 +52,9 @@ public:
   /// mode keeps live calls whole (they are not written yet).
   void trim(std::size_t max_sessions);
 
-  /// Applies one fact read at `at`.
-  void apply(const event& e, const event_position& at);
+  /// Applies one fact read at `at`: the call's session as it now is, or
+  /// nullptr when the fact was applied before (nothing changed).
+  const db::session_record* apply(const event& e, const event_position& at);
 
   /// The rows to commit (checkpoints are the caller's). `final`: bulk mode
   /// gives every row it still holds back.
@@ -62,22 +63,13 @@ public:
   // -- for projections that fold a call's session as a step of their own
   // (agent_stats aggregates the very rows `sessions` holds) ----------------
 
-  /// Derives each session changed since the last take, hands it to `fn`,
-  /// and forgets the changes as take_batch() would, without building rows.
-  /// Incremental mode only.
-  template <class F>
-  void take_changed(F&& fn) {
-    for (const auto& id : touched_sessions_) {
-      auto& s = sessions_.at(id);
-      derive_row(s);
-      fn(static_cast<const db::session_record&>(s));
-    }
-    since_trim_.merge(touched_sessions_);
-    touched_sessions_.clear();
-    touched_turns_.clear();
-    live_started_.clear();
-    live_ended_.clear();
-  }
+  /// Derives each session changed since the last take and forgets the
+  /// changes as take_batch() would, without building rows; by call id.
+  /// `hold_live`: live calls stay changed, to be given once they end (a
+  /// replay counts a call once, final). The pointers hold until the next
+  /// apply(), load() or trim(). Incremental mode only.
+  [[nodiscard]] std::vector<const db::session_record*>
+  take_changed(bool hold_live = false);
 
   /// The session of `call_id` the fold holds, or nullptr.
   [[nodiscard]] const db::session_record*
@@ -87,37 +79,55 @@ public:
   [[nodiscard]] const db::turn_record*
   last_turn(const std::string& call_id) const;
 
-  /// How many sessions the fold holds.
-  [[nodiscard]] std::size_t size() const noexcept { return sessions_.size(); }
+  /// How many calls the fold holds.
+  [[nodiscard]] std::size_t size() const noexcept { return calls_.size(); }
 
 private:
   struct applier;
 
-  db::session_record* session_for(const event& e);
-  db::turn_record* turn(const db::session_record& s, std::uint32_t number);
-  db::turn_record& new_turn(const db::session_record& s, std::uint32_t number,
+  struct held_turn {
+    db::turn_record row;
+    bool touched = false; ///< changed since the last take
+  };
+
+  /// Everything the fold holds of one call, under one key: a replay folds
+  /// tens of thousands of live calls at once, and sets of string keys per
+  /// event were most of its time.
+  struct held_call {
+    db::session_record session; ///< id empty: only turns were loaded
+    std::vector<held_turn> turns; ///< by turn number
+    time_us last_activity = 0;    ///< its last event (the live view)
+    /// Its first event was read here; the live row is not written yet.
+    std::optional<db::live_call_record> live_started;
+    bool live_ended = false; ///< ended since the last take
+    bool touched = false;    ///< in touched_
+    bool since_trim = false; ///< in since_trim_
+  };
+
+  held_call* session_for(const event& e);
+  held_call& held(const std::string& call_id);
+  void touch(held_call& c);
+  void mark_since_trim(held_call& c);
+  /// Sorts calls by id: what a batch writes comes in one order.
+  static void by_id(std::vector<held_call*>& calls);
+  db::turn_record* turn(held_call& c, std::uint32_t number);
+  db::turn_record& new_turn(held_call& c, std::uint32_t number,
                             const char* speaker);
   void derive_row(db::session_record& s) const;
   /// Records where a live call's events begin, or that it ended.
-  void track_live(const db::session_record& s, const event& e,
-                  const event_position& at);
-  [[nodiscard]] db::live_call_record
-  live_view(const db::session_record& s) const;
-  void take_live(db::projection_batch& batch, bool final);
+  void track_live(held_call& c, const event& e, const event_position& at);
+  [[nodiscard]] db::live_call_record live_view(const held_call& c) const;
+  void take_live(db::projection_batch& batch,
+                 const std::vector<held_call*>& touched, bool final);
 
   const analysis::rules& rules_;
   analysis::tag_matcher tags_;
   write_mode mode_;
-  std::unordered_map<std::string, db::session_record> sessions_;
-  std::set<std::string> touched_sessions_;
-  std::set<std::string> since_trim_; ///< loaded or taken since trim()
-  std::map<std::pair<std::string, std::int32_t>, db::turn_record> turns_;
-  std::set<std::pair<std::string, std::int32_t>> touched_turns_;
-  /// Live calls whose first event this fold read, not yet written.
-  std::map<std::string, db::live_call_record> live_started_;
-  std::set<std::string> live_ended_;
-  /// When each live call's last event happened (the live view).
-  std::unordered_map<std::string, time_us> last_activity_;
+  /// Node-based: a held_call stays where it is while others come and go,
+  /// so touched_ can point at it.
+  std::unordered_map<std::string, held_call> calls_;
+  std::vector<held_call*> touched_; ///< changed since the last take
+  std::vector<std::string> since_trim_; ///< loaded or taken since trim()
   /// Bulk mode: calls whose rows were written (a late event reloads them).
   std::unordered_set<std::string> written_;
 };
