@@ -25,7 +25,7 @@ constexpr std::uint8_t frame_version = 1;
 /// The first byte of a signal batch. Signals have no version of their own,
 /// so the batch frame says which fields they carry: 2 added cached_tokens.
 /// SB_SIGNALS keeps batches for days, so a new build still reads frame 1.
-constexpr std::uint8_t batch_frame_version = 2;
+constexpr std::uint8_t batch_frame_version = 3;
 
 template <class Ar>
 void fields(Ar&, call_queued&) {}
@@ -135,6 +135,8 @@ void signal_fields(Ar& ar, signal& s, std::uint8_t frame) {
      s.prompt_tokens, s.completion_tokens, s.characters, s.line);
   if (frame >= 2)
     ar(s.cached_tokens);
+  if (frame >= 3)
+    ar(s.language);
 }
 
 /// Reads the older layout of `Current` written as `version` and upcasts it;
@@ -270,7 +272,8 @@ bool decode(std::string_view bytes, signal_batch& out, std::string& error) {
       error = "corrupt signal batch: count " + std::to_string(n);
       return false;
     }
-    // Fresh values: a frame-1 signal leaves cached_tokens at its default.
+    // Fresh values: an older frame leaves the fields it lacks (frame 1:
+    // cached_tokens, frame 2: language) at their defaults.
     out.signals.assign(n, signal{});
     for (auto& s : out.signals)
       signal_fields(ar, s, frame);

@@ -69,8 +69,9 @@ bool from_string(const std::string& name, signal_kind& out) {
 
 signal_key key_of(const signal& s) noexcept {
   // Everything a line says, but not where it was read (line number).
-  // cached_tokens is left out: the gateway reads it from `detail`, which is
-  // in, and so a line ingested before signals carried it keeps its key.
+  // cached_tokens and language are left out: the gateway reads them from
+  // the line's `detail` and `text` fields, which are in, and so a line
+  // ingested before signals carried them keeps its key.
   auto h = fnv1a64(s.call_id);
   auto kind = static_cast<unsigned char>(s.kind);
   h = fnv1a64(std::string_view{reinterpret_cast<const char*>(&kind), 1}, h);
@@ -92,7 +93,7 @@ bool operator==(const signal& a, const signal& b) {
   auto tie = [](const signal& s) {
     return std::tie(s.call_id, s.kind, s.at_us, s.service, s.text, s.detail,
                     s.value_s, s.prompt_tokens, s.completion_tokens,
-                    s.characters, s.line, s.cached_tokens);
+                    s.characters, s.line, s.cached_tokens, s.language);
   };
   return tie(a) == tie(b);
 }

@@ -204,6 +204,7 @@ void user_text(const call_state& st, const signal& s, std::string text,
   user_spoke spoke;
   spoke.text = std::move(text);
   spoke.from_context = from_context;
+  spoke.language = s.language;
   if (turn_open(st, speaker::user)) {
     spoke.turn = st.turn.number;
     spoke.part = st.turn.parts;

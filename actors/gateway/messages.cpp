@@ -103,7 +103,28 @@ bool user_or_bot_speech(finding& f, std::string_view body,
   return false;
 }
 
-/// `TranscriptionFrame#2(user: id, text: [At the tone,], language: ...)`
+/// A frame's `language:` value as signal::language: "Language.EN_US",
+/// "en-US" and "EN" → "en-us", "en"; "None" → "" (the STT did not say).
+std::string frame_language(std::string_view value) {
+  value = trim(value);
+  if (value.substr(0, 9) == "Language.")
+    value.remove_prefix(9);
+  if (value == "None")
+    return {};
+  std::string out;
+  for (char c : value) {
+    if (c == '_')
+      c = '-';
+    else if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+    else if (!(c >= 'a' && c <= 'z') && c != '-')
+      return {}; // not a language tag: say nothing rather than guess
+    out += c;
+  }
+  return out;
+}
+
+/// `TranscriptionFrame#2(user: id, text: [At the tone,], language: en, ...)`
 bool transcription_frame(finding& f, std::string_view body,
                          std::string_view service) {
   auto at = body.find("TranscriptionFrame#");
@@ -124,8 +145,12 @@ bool transcription_frame(finding& f, std::string_view body,
   }
   auto text = frame.substr(open + 7);
   auto close = text.find("], language:");
-  if (close == std::string_view::npos)
+  if (close != std::string_view::npos) {
+    auto lang = text.substr(close + 12);
+    f.language = frame_language(lang.substr(0, lang.find_first_of(",)")));
+  } else {
     close = text.rfind(']');
+  }
   if (close == std::string_view::npos)
     return false;
   f.text = text.substr(0, close);

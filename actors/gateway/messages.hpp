@@ -44,6 +44,7 @@ struct finding {
   std::int64_t completion_tokens = 0;
   std::int64_t cached_tokens = 0;
   std::int64_t characters = 0;
+  std::string language; ///< user text: as signal::language
   const char* reason = nullptr; ///< drop: a static reason, if known
 };
 

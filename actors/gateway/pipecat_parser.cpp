@@ -315,6 +315,7 @@ struct pipecat_parser::impl {
     s.completion_tokens = f.completion_tokens;
     s.cached_tokens = f.cached_tokens;
     s.characters = f.characters;
+    s.language = std::move(f.language);
     bool generated = attribute(h.call_id, s);
 
     switch (f.what) {

@@ -49,9 +49,10 @@ void emit(signal_batch& part, std::vector<signal>& signals, std::size_t from,
 std::size_t encoded_size(const signal& s) noexcept {
   // call_id, kind (1), at_us (8), service, text, detail, value_s (8),
   // prompt, completion tokens and characters (8 each), line (4), cached
-  // tokens (8, batch frame 2).
+  // tokens (8, batch frame 2), language (batch frame 3).
   return string_bytes(s.call_id) + 1 + 8 + string_bytes(s.service)
-         + string_bytes(s.text) + string_bytes(s.detail) + 8 + 3 * 8 + 4 + 8;
+         + string_bytes(s.text) + string_bytes(s.detail) + 8 + 3 * 8 + 4 + 8
+         + string_bytes(s.language);
 }
 
 std::size_t encoded_size(const signal_batch& b) noexcept {

@@ -1,5 +1,6 @@
 #include "sim/call_script.hpp"
 
+#include "sim/clock_text.hpp"
 #include "sim/noise.hpp"
 #include "sim/phrases.hpp"
 #include "sim/truth_fold.hpp"
@@ -186,6 +187,15 @@ public:
       add(fact::user_text, "DEBUG",
           "pipecat.transports.services.daily:_on_transcription_message:690",
           "Transcription (from: " + s_.participant + "): [" + text + "]", text);
+    else if (s_.frame_transcription)
+      // The bot's own handler printing the frame; the observer's arrowed
+      // copies of it are frame traffic (noise).
+      add(fact::user_text, "DEBUG", "bot:on_transcription:88",
+          "TranscriptionFrame#"
+            + std::to_string(++transcription_frames_) + "(user: "
+            + s_.participant + ", text: [" + text + "], language: "
+            + lang_.code + ", timestamp: " + api_time(t_) + ")",
+          text);
     else
       add(fact::user_text, "DEBUG", "pipecat.services.whisper.stt:run_stt:434",
           "Transcription: [" + text + "]", text);
@@ -340,6 +350,7 @@ private:
   std::int64_t last_kept_ = -1;
   const language_phrases& lang_;
   int interruption_frames_ = 0;
+  int transcription_frames_ = 0;
 };
 
 std::string joined(const std::vector<std::string>& parts) {
@@ -644,11 +655,16 @@ call_script make_call(const call_plan& plan) {
   }
 
   call_script out;
-  out.truth = fold_truth(steps, count, end == ending::lost, caller.label());
+  // The analysis scores a call only in a language it knows the call is in:
+  // where no line names it, the truth is "unknown" too.
+  bool names_language = transcribed && s.frame_transcription;
+  out.truth = fold_truth(steps, count, end == ending::lost,
+                         names_language ? caller.label() : "unknown");
   out.truth.call_id = id;
   out.truth.agent_id = plan.agent_id;
   out.truth.dialect = dialect_name(d);
   out.truth.language = lang.code;
+  out.truth.language_named = names_language;
 
   std::uint64_t kept = 0;
   std::uint64_t noisy = 0;

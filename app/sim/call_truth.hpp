@@ -76,6 +76,9 @@ struct call_truth {
   int interruptions = 0;
   std::string dialect;
   std::string language;
+  /// A user-text line names the language (a TranscriptionFrame's
+  /// `language:`); only then is the call's language known to the system.
+  bool language_named = false;
 
   /// Per service name as logged ("OpenAILLMService#0"), the usage lines
   /// written before the call ended.
@@ -89,9 +92,10 @@ struct call_truth {
   /// and the fatal one.
   int error_count = 0;
   /// "positive" / "negative" / "neutral" where the script fixed the
-  /// caller's mood in English, "unknown" for other languages and for a
-  /// fixed mood with no user turn to score; "" where the script left the
-  /// mood to chance (tests skip those calls).
+  /// caller's mood in English and a line names the language, "unknown"
+  /// for other languages, for calls whose lines name none (the system
+  /// never guesses) and for a fixed mood with no user turn to score; ""
+  /// where the script left the mood to chance (tests skip those calls).
   std::string sentiment;
   std::vector<turn_latency> latencies; ///< in turn order
   std::vector<ttfb_sample> ttfb;       ///< every TTFB line, in line order

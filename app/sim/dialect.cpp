@@ -42,6 +42,9 @@ style make_style(rng_t& rng, dialect d) {
   s.interruption_variant = static_cast<int>(uniform(rng, 0, 1));
   s.bot_destination = s.v1() && chance(rng, 50);
   s.daily_transcription = d == dialect::cloud_0_0_9x && chance(rng, 40);
+  // No draw of its own: every other choice stays as the seed made it.
+  s.frame_transcription
+    = s.v1() || (d == dialect::cloud_0_0_9x && !s.daily_transcription);
   s.participant = hex(rng, 8) + "-" + hex(rng, 4) + "-4" + hex(rng, 3) + "-9"
                   + hex(rng, 3) + "-" + hex(rng, 12);
   if (d == dialect::iso_callsid) {

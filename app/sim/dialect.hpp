@@ -34,6 +34,10 @@ struct style {
   int interruption_variant = 0; ///< 1.x: received frame or broadcasting
   bool bot_destination = false; ///< 1.x: "Bot [phone] started speaking"
   bool daily_transcription = false; ///< "Transcription (from: id): [..]"
+  /// User text as a bot's handler prints the TranscriptionFrame (1.x, and
+  /// 0.0.9x without Daily): the only line that names its language
+  /// ("language: en").
+  bool frame_transcription = false;
   std::string llm = "OpenAILLMService";
   std::string tts = "CartesiaTTSService";
   std::string stt = "DeepgramSTTService";

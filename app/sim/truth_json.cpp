@@ -181,6 +181,7 @@ json truth_json(const std::vector<call_truth>& calls,
     j["interruptions"] = c.interruptions;
     j["dialect"] = c.dialect;
     j["language"] = c.language;
+    j["language_named"] = c.language_named;
     j["usage"] = json::object();
     for (const auto& [service, u] : c.usage)
       j["usage"][service] = usage_json(u);

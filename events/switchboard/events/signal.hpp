@@ -76,6 +76,9 @@ struct signal {
   /// Of the prompt tokens, those read from the provider's prompt cache
   /// (`cache read input tokens: N`); 0 when the line does not say.
   std::int64_t cached_tokens = 0;
+  /// The utterance's language as the line names it, lowercased with `-`
+  /// ("en", "en-us"); empty when it names none. user_text only.
+  std::string language;
 };
 
 /// Who and what a batch of signals belongs to.

@@ -128,14 +128,16 @@ TEST_CASE("a signal batch round-trips") {
   s.cached_tokens = 64;
   s.line = 9;
   b.signals.push_back(s);
-  s.kind = signal_kind::bot_text;
-  s.text = "Hi!";
+  s.kind = signal_kind::user_text;
+  s.text = "Hola";
+  s.language = "es";
   b.signals.push_back(s);
   signal_batch out;
   std::string error;
   REQUIRE(decode(encode(b), out, error));
   CHECK(out == b);
   CHECK(out.signals[0].cached_tokens == 64);
+  CHECK(out.signals[1].language == "es");
 }
 
 TEST_CASE("a signal's key ignores where it was read but not what it says") {

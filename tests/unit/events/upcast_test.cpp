@@ -177,8 +177,9 @@ TEST_CASE("a signal batch written before signals had cached tokens still "
   CHECK(b.signals[0].prompt_tokens == 1410);
   CHECK(b.signals[0].line == 9);
   CHECK(b.signals[0].cached_tokens == 0);
+  CHECK(b.signals[0].language.empty());
   auto future = out.str();
-  future[0] = 3;
+  future[0] = 4;
   CHECK_FALSE(decode(future, b, error));
-  CHECK(error.find("frame version 3") != std::string::npos);
+  CHECK(error.find("frame version 4") != std::string::npos);
 }

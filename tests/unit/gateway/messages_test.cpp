@@ -125,6 +125,26 @@ TEST_CASE("details: destinations, participants, arguments, results",
   CHECK(old.detail == "FunctionCallResultFrame#0");
 }
 
+TEST_CASE("a TranscriptionFrame names its language as a tag, or none",
+          "[gateway][messages]") {
+  auto frame = [](const std::string& language) {
+    return one(debug("TranscriptionFrame#7(user: p-1, text: [Hi there], "
+                     "language: "
+                     + language + ", timestamp: 2026-01-05T10:00:00.000Z)"));
+  };
+  auto en = frame("en");
+  CHECK(en.kind == signal_kind::user_text);
+  CHECK(en.text == "Hi there");
+  CHECK(en.detail == "p-1");
+  CHECK(en.language == "en");
+  CHECK(frame("Language.EN_US").language == "en-us");
+  CHECK(frame("pt-BR").language == "pt-br");
+  CHECK(frame("None").language.empty());
+  CHECK(frame("<unset>").language.empty()); // not a tag: not guessed
+  // Lines that name no language leave it empty.
+  CHECK(one(debug("Transcription: [Hello]")).language.empty());
+}
+
 TEST_CASE("metrics: old long floats and new seconds formats",
           "[gateway][messages][metrics]") {
   SECTION("TTFB") {
