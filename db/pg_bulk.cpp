@@ -3,6 +3,8 @@
 #include "partitions.hpp"
 #include "pg_util.hpp"
 
+#include "switchboard/db/array_literal.hpp"
+
 #include <pqxx/result>
 #include <pqxx/tablewriter>
 
@@ -90,7 +92,7 @@ void ensure_daily_partitions(pqxx::work& tx, const std::string& schema,
         wanted.emplace(name, std::make_pair(table, day));
   if (wanted.empty())
     return;
-  detail::array_literal names;
+  array_literal names;
   for (const auto& [name, where] : wanted)
     names.add(std::string_view{name});
   auto missing = tx.exec_params("select n from unnest($1::text[]) as n "
@@ -113,7 +115,7 @@ load_call_states(pqxx::transaction_base& tx,
   std::map<std::string, std::string> out;
   if (call_ids.empty())
     return out;
-  detail::array_literal ids;
+  array_literal ids;
   for (const auto& id : call_ids)
     ids.add(std::string_view{id});
   auto rows = tx.exec_params("select call_id, encode(state, 'hex') from "
@@ -129,7 +131,7 @@ void save_call_states(
   const std::vector<std::pair<std::string, std::string>>& states) {
   if (states.empty())
     return;
-  detail::array_literal ids, hex;
+  array_literal ids, hex;
   for (const auto& [id, state] : states) {
     ids.add(std::string_view{id});
     hex.add(std::string_view{to_hex(state)});

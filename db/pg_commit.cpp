@@ -8,6 +8,8 @@
 #include "partitions.hpp"
 #include "pg_rows.hpp"
 #include "pg_util.hpp"
+
+#include "switchboard/db/array_literal.hpp"
 #include "switchboard/db/pg_bulk.hpp"
 
 #include <pqxx/prepared_statement>
@@ -106,7 +108,7 @@ void promote_placeholders(pqxx::work& tx, const projection_batch& batch) {
   auto promoted = detail::promoted_sessions(batch);
   if (promoted.empty())
     return;
-  detail::array_literal ids, starts;
+  array_literal ids, starts;
   for (const auto& [id, started_at] : promoted) {
     ids.add(std::string_view{id});
     starts.add(started_at);
@@ -118,7 +120,7 @@ void promote_placeholders(pqxx::work& tx, const projection_batch& batch) {
 /// the view columns of live calls it changed, deletes the ended ones.
 void write_live_calls(pqxx::work& tx, const projection_batch& batch) {
   struct columns {
-    detail::array_literal ids, tenants, partitions, positions, epochs, starts,
+    array_literal ids, tenants, partitions, positions, epochs, starts,
       agents, statuses, activity, turns, utterances;
     void add(const live_call_record& row) {
       ids.add(std::string_view{row.call_id});
@@ -170,7 +172,7 @@ void write_live_calls(pqxx::work& tx, const projection_batch& batch) {
       c.turns.str(), c.utterances.str());
   }
   if (!batch.live_ended.empty()) {
-    detail::array_literal ids;
+    array_literal ids;
     for (const auto& id : batch.live_ended)
       ids.add(std::string_view{id});
     tx.exec_params("delete from live_calls where call_id = any($1::text[])",

@@ -2,6 +2,8 @@
 
 #include "pg_util.hpp"
 
+#include "switchboard/db/array_literal.hpp"
+
 #include "switchboard/db/pg_bulk.hpp"
 #include <pqxx/field>
 

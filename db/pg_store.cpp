@@ -2,6 +2,8 @@
 
 #include "pg_rows.hpp"
 #include "pg_util.hpp"
+
+#include "switchboard/db/array_literal.hpp"
 #include "switchboard/db/api_keys.hpp"
 #include "switchboard/db/pg_session.hpp"
 
@@ -17,7 +19,7 @@ namespace {
 
 /// `ids` as a text[] literal; throws std::invalid_argument on NUL bytes.
 std::string text_array(const std::vector<std::string>& ids) {
-  detail::array_literal array;
+  array_literal array;
   for (const auto& id : ids)
     array.add(std::string_view{id});
   return array.str();

@@ -1,8 +1,8 @@
 #pragma once
 
 // Private helpers of the libpqxx code in this folder: connecting, turning
-// exceptions into db_errc errors, and building array literals (libpqxx 6.4
-// cannot bind arrays, so arrays travel as text literals cast in SQL).
+// exceptions into db_errc errors, COPY fields (array literals are public:
+// switchboard/db/array_literal.hpp).
 
 #include "switchboard/db/errors.hpp"
 
@@ -39,39 +39,6 @@ open_connection(const std::string& url);
 
 /// True if the exception being handled means the connection is gone.
 [[nodiscard]] bool current_exception_is_disconnect();
-
-/// Builds a PostgreSQL array literal such as {"a","b\"c",NULL} element by
-/// element, to be passed as one text parameter and cast (`$1::text[]`).
-class array_literal {
-public:
-  array_literal();
-
-  /// Appends a text element. Throws std::invalid_argument on a NUL byte,
-  /// which PostgreSQL text cannot hold.
-  void add(std::string_view text);
-
-  void add(std::int64_t value);
-
-  void add(std::int32_t value);
-
-  void add(bool value);
-
-  /// Shortest exact form (std::to_chars); NaN and infinities spelled
-  /// the way PostgreSQL reads them.
-  void add(double value);
-
-  void add_null();
-
-  /// The finished literal.
-  [[nodiscard]] const std::string& str();
-
-private:
-  void separate();
-
-  std::string text_;
-  bool empty_ = true;
-  bool closed_ = false;
-};
 
 /// Throws std::invalid_argument if `text` holds a NUL byte (libpq would
 /// silently cut the parameter there).

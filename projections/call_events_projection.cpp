@@ -2,13 +2,13 @@
 
 #include "fold_state.hpp"
 
+#include "switchboard/db/array_literal.hpp"
 #include "switchboard/db/pg_bulk.hpp"
 #include "switchboard/events/calendar.hpp"
 #include "switchboard/projections/call_events_fold.hpp"
 
 // db's array literals (libpqxx 6.4 cannot bind arrays); private to db/,
 // which has no public home for them yet.
-#include "pg_util.hpp"
 
 #include <cstdio>
 
@@ -55,7 +55,7 @@ void copy_rows(pqxx::work& tx, const std::vector<call_event_row>& rows) {
 void insert_rows(pqxx::work& tx, const std::vector<call_event_row>& rows) {
   if (rows.empty())
     return;
-  db::detail::array_literal ids, tenants, starts, seqs, types, ats, payloads,
+  db::array_literal ids, tenants, starts, seqs, types, ats, payloads,
     turns;
   for (const auto& r : rows) {
     ids.add(std::string_view{r.session_id});

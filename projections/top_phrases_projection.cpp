@@ -2,13 +2,13 @@
 
 #include "fold_state.hpp"
 
+#include "switchboard/db/array_literal.hpp"
 #include "switchboard/db/pg_bulk.hpp"
 #include "switchboard/events/calendar.hpp"
 #include "switchboard/projections/top_phrases_fold.hpp"
 
 // db's array literals (libpqxx 6.4 cannot bind arrays); private to db/,
 // which has no public home for them yet.
-#include "pg_util.hpp"
 
 namespace sb::projections {
 
@@ -37,7 +37,7 @@ void add_counts(pqxx::work& tx,
                 const std::map<phrase_key, std::int64_t>& counts) {
   if (counts.empty())
     return;
-  db::detail::array_literal tenants, agents, days, phrases, ns;
+  db::array_literal tenants, agents, days, phrases, ns;
   for (const auto& [k, n] : counts) {
     tenants.add(std::string_view{k.tenant_id});
     agents.add(std::string_view{k.agent_id});

@@ -6,6 +6,7 @@
 #include "replay_support.hpp"
 
 #include "switchboard/analysis/latency_histogram.hpp"
+#include "support/log_files.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -21,34 +22,6 @@ using namespace sb::test;
 using nlohmann::json;
 
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in{path, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, {}};
-}
-
-/// Bodies of about `lines` lines, cut only before a timestamped record.
-std::vector<std::string> chunks(const std::string& log, std::size_t lines) {
-  std::vector<std::string> out;
-  std::string body;
-  std::size_t n = 0, at = 0;
-  while (at < log.size()) {
-    auto end = log.find('\n', at);
-    if (end == std::string::npos)
-      end = log.size();
-    if (n >= lines && log[at] >= '0' && log[at] <= '9') {
-      out.push_back(std::move(body));
-      body.clear();
-      n = 0;
-    }
-    body.append(log, at, end - at + 1);
-    ++n;
-    at = end + 1;
-  }
-  if (!body.empty())
-    out.push_back(std::move(body));
-  return out;
-}
 
 /// "{n0,n1,...}": the bucket counts of `samples`, as PostgreSQL prints a
 /// bigint[].
@@ -82,7 +55,7 @@ TEST_CASE("a projection killed right after a commit resumes to the exact "
              + "/sim.log --truth " + dir + "/truth.json > /dev/null 2> " + dir
              + "/simulate.err";
   REQUIRE(std::system(sim.c_str()) == 0);
-  auto truth = json::parse(slurp(dir + "/truth.json"));
+  auto truth = json::parse(read_file(dir + "/truth.json"));
 
   spine_options options;
   // The calls whose log just stops end as signal_lost after this long
@@ -97,7 +70,7 @@ TEST_CASE("a projection killed right after a commit resumes to the exact "
   bool killed = false;
   for (const auto& agent : truth["agents"]) {
     auto id = agent["agent_id"].get<std::string>();
-    for (const auto& body : chunks(slurp(dir + "/sim." + id + ".log"), 2000)) {
+    for (const auto& body : log_bodies(read_file(dir + "/sim." + id + ".log"), 2000)) {
       // Until the node took it: a body sent while the node died is sent
       // again to the restarted one (ingest is idempotent).
       bool taken = false;

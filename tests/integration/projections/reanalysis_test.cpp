@@ -6,6 +6,7 @@
 #include "replay_support.hpp"
 
 #include "switchboard/analysis/rules.hpp"
+#include "support/log_files.hpp"
 
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
@@ -18,11 +19,6 @@ using namespace sb::test;
 using nlohmann::json;
 
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in{path, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, {}};
-}
 
 struct call_cost {
   std::int64_t started_us = 0;
@@ -80,7 +76,7 @@ TEST_CASE("a corrected price, a new price version and an edited tag rule "
              + "/sim.log --truth " + dir + "/truth.json > /dev/null 2> " + dir
              + "/simulate.err";
   REQUIRE(std::system(sim.c_str()) == 0);
-  auto truth = json::parse(slurp(dir + "/truth.json"));
+  auto truth = json::parse(read_file(dir + "/truth.json"));
 
   spine_options options;
   options.inactivity_timeout_s = 3;
@@ -88,7 +84,7 @@ TEST_CASE("a corrected price, a new price version and an edited tag rule "
   env.start_node();
   for (const auto& agent : truth["agents"]) {
     auto id = agent["agent_id"].get<std::string>();
-    auto r = env.ingest(slurp(dir + "/sim." + id + ".log"), "agent_id=" + id);
+    auto r = env.ingest(read_file(dir + "/sim." + id + ".log"), "agent_id=" + id);
     REQUIRE(r.status == 202);
   }
   env.wait_until_settled(std::chrono::seconds{90});

@@ -3,6 +3,7 @@
 // come out exactly as the simulator's ground truth says.
 
 #include "spine_env.hpp"
+#include "support/log_files.hpp"
 
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
@@ -19,37 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in{path, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, {}};
-}
-
-/// Splits a log into bodies of about `lines` lines, only before a line that
-/// starts a record with a timestamp (never inside a traceback).
-std::vector<std::string> chunks(const std::string& log, std::size_t lines) {
-  std::vector<std::string> out;
-  std::string body;
-  std::size_t n = 0;
-  std::size_t at = 0;
-  while (at < log.size()) {
-    auto end = log.find('\n', at);
-    if (end == std::string::npos)
-      end = log.size();
-    bool record = log[at] >= '0' && log[at] <= '9';
-    if (n >= lines && record) {
-      out.push_back(std::move(body));
-      body.clear();
-      n = 0;
-    }
-    body.append(log, at, end - at + 1);
-    ++n;
-    at = end + 1;
-  }
-  if (!body.empty())
-    out.push_back(std::move(body));
-  return out;
-}
-
 std::string text_or_empty(const json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
                                                : "";
@@ -65,7 +35,7 @@ TEST_CASE("500 simulated calls become exactly the sessions of the truth") {
              + "/sim.log --truth " + dir + "/truth.json > " + dir
              + "/files.txt 2> " + dir + "/simulate.err";
   REQUIRE(std::system(cmd.c_str()) == 0);
-  auto truth = json::parse(slurp(dir + "/truth.json"));
+  auto truth = json::parse(read_file(dir + "/truth.json"));
   REQUIRE(truth["calls"].size() == 500);
 
   spine_options options;
@@ -76,9 +46,9 @@ TEST_CASE("500 simulated calls become exactly the sessions of the truth") {
   std::uint64_t lines = 0, kept = 0;
   for (const auto& agent : truth["agents"]) {
     auto id = agent["agent_id"].get<std::string>();
-    auto log = slurp(dir + "/sim." + id + ".log");
+    auto log = read_file(dir + "/sim." + id + ".log");
     REQUIRE_FALSE(log.empty());
-    for (const auto& body : chunks(log, 5000)) {
+    for (const auto& body : log_bodies(log, 5000)) {
       auto r = env.ingest(body, "agent_id=" + id);
       REQUIRE(r.status == 202);
       auto report = r.json();
