@@ -25,7 +25,9 @@
 //     messages to a scratch stream (subject bench.pub.x) on the same server.
 //  4. Replay: `switchboard replay --projection all`'s code
 //     (projections::replay) into a fresh database, from event 1 to the
-//     SB_EVENTS head and the swap (node stopped).
+//     SB_EVENTS head and the swap (node stopped). When the end-to-end feed
+//     left fewer than `--replay-events` events, more files are ingested
+//     first (not measured), so the replay reads a log of at least that size.
 //  5. Pull ceiling: a stream_reader fetching batches of 1000 over SB_EVENTS.
 //
 //   bench_pipeline --switchboard build-release/bin/switchboard
@@ -33,7 +35,8 @@
 //                  [--turns 4] [--noise 9] [--publish 300000]
 //                  [--latency-calls 200] [--latency-rate 20]
 //                  [--feeders 2] [--max-files 0] [--max-live 6000]
-//                  [--max-lag 200000] [--out FILE]
+//                  [--max-lag 200000] [--replay-events 1400000]
+//                  [--out FILE]
 
 #include "bench_nats.hpp"
 #include "bench_util.hpp"
@@ -209,6 +212,8 @@ int main(int argc, char** argv) {
     = static_cast<std::uint64_t>(flag_int(argc, argv, "--max-live", 6'000));
   auto max_lag
     = static_cast<std::uint64_t>(flag_int(argc, argv, "--max-lag", 200'000));
+  auto replay_events = static_cast<std::uint64_t>(
+    flag_int(argc, argv, "--replay-events", 1'400'000));
   auto out = flag(argc, argv, "--out", "");
   if (bin.front() != '/') {
     char cwd[4096];
@@ -474,6 +479,39 @@ int main(int argc, char** argv) {
                + " ms (" + std::to_string(delays.size()) + " rows)");
     }
 
+    // -- 3b. a replay log of at least --replay-events ----------------------
+    {
+      std::uint64_t extra_files = 0;
+      sb::jetstream::stream_state ev, sig;
+      std::string err;
+      auto top_deadline = now_s() + 900;
+      while (js->state_of(sb::events_stream, ev, err)
+             && ev.last_seq < replay_events && now_s() < top_deadline) {
+        // One file at a time, waiting while the node has a file's worth of
+        // signals queued: its call actors turn them into events.
+        while (js->state_of(sb::signals_stream, sig, err)
+               && sig.messages > 2 && now_s() < top_deadline)
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        auto path = dir + "/top-up.log";
+        write_variant(tlog, variant_base++, path);
+        child_process ingest;
+        ingest.start({bin, "ingest", "--agent", "bench-agent-1", "--nats",
+                      nats.url(), path},
+                     dir + "/ingest-top-up.out");
+        if (ingest.wait() != 0)
+          throw std::runtime_error("top-up ingest failed");
+        ::unlink(path.c_str());
+        ++extra_files;
+      }
+      while (js->state_of(sb::signals_stream, sig, err) && sig.messages > 0
+             && now_s() < top_deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      run["replay_top_up_files"] = extra_files;
+      if (extra_files > 0)
+        progress("replay log topped up with " + std::to_string(extra_files)
+                 + " files");
+    }
+
     node.stop(std::chrono::seconds{20});
     sb::jetstream::stream_state ev_all;
     js->state_of(sb::events_stream, ev_all, error);
@@ -556,6 +594,7 @@ int main(int argc, char** argv) {
                        {"max_files", max_files},
                        {"max_live_calls", max_live},
                        {"max_projection_lag", max_lag},
+                       {"replay_events_min", replay_events},
                        {"publish_msgs", publish_n},
                        {"publish_bytes", 200},
                        {"latency_calls", latency_calls},
