@@ -134,7 +134,9 @@ caf::expected<replay_result> replay(std::shared_ptr<jetstream> js,
   // Where the reading thread's time goes, for the log.
   double reading_s = 0;
   std::uint64_t read_position = 0; ///< the last event handed to the workers
-  auto caught_up = [&] { return read_position + opt.swap_lag >= progress.head; };
+  auto caught_up = [&] {
+    return read_position + opt.swap_lag >= progress.head;
+  };
   while (!caught_up() || read_position == 0) {
     if (opt.stop != nullptr && *opt.stop)
       return give_up(failed("replay interrupted"));

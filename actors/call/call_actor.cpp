@@ -30,15 +30,6 @@ void arm(self_ptr self, call_timer timer, caf::timespan after,
                      static_cast<std::uint8_t>(timer), generation);
 }
 
-/// Removes a queue's first element; an emptied queue gives its memory back
-/// (an idle actor keeps nothing of its last batch).
-template <class T>
-void pop_front(std::vector<T>& queue) {
-  queue.erase(queue.begin());
-  if (queue.empty())
-    std::vector<T>{}.swap(queue);
-}
-
 void publish_next(self_ptr self) {
   auto& st = self->state;
   if (st.publishing || st.outbox.empty())
@@ -61,7 +52,7 @@ void release_batches(self_ptr self) {
     if (!covered)
       break;
     self->send(st.router, done_atom::value, st.call.call_id, front.stream_seq);
-    pop_front(st.pending);
+    st.pending.pop_front();
   }
 }
 
@@ -174,7 +165,7 @@ call_actor_impl(call_actor::stateful_pointer<call_actor_state> self,
                       st.call.call_id, seq, st.failed_publishes);
       st.failed_publishes = 0;
       st.publishing = false;
-      pop_front(st.outbox);
+      st.outbox.pop_front();
       st.stored_seq = seq;
       release_batches(self);
       publish_next(self);

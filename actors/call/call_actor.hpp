@@ -8,6 +8,7 @@
 
 #include "actors.hpp"
 #include "call/event_sink.hpp"
+#include "call/front_queue.hpp"
 #include "call/partition_backlog.hpp"
 
 #include <caf/stateful_actor.hpp>
@@ -16,7 +17,6 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <vector>
 
 namespace sb::call {
 
@@ -50,11 +50,11 @@ struct call_actor_state {
   // Vectors, not deques: an empty libstdc++ deque already holds ~600 B,
   // and most actors are idle with both queues empty (≤ 4 KiB per idle call
   // actor, BENCHMARKS.md). They hold a batch's few events at a time.
-  std::vector<event> outbox; ///< decided, not yet stored; front in flight
+  front_queue<event> outbox; ///< decided, not yet stored; front in flight
   bool publishing = false;
   std::uint32_t failed_publishes = 0; ///< in a row, for the log
   std::uint64_t stored_seq = 0;
-  std::vector<pending_batch> pending;
+  front_queue<pending_batch> pending;
   std::uint64_t batches = 0;          ///< batches received
   std::uint64_t activity = 0;         ///< bumps with every applied signal
   std::uint64_t ring_generation = 0;  ///< bumps when the status changes
