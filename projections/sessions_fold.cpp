@@ -168,10 +168,6 @@ struct sessions_fold::applier {
 sessions_fold::sessions_fold(const analysis::rules& rules, write_mode mode)
   : rules_(rules), tags_(rules), mode_(mode) {}
 
-sessions_fold::held_call& sessions_fold::held(const std::string& call_id) {
-  return calls_[call_id];
-}
-
 void sessions_fold::touch(held_call& c) {
   if (!c.touched) {
     c.touched = true;
@@ -179,11 +175,26 @@ void sessions_fold::touch(held_call& c) {
   }
 }
 
-void sessions_fold::mark_since_trim(held_call& c) {
+void sessions_fold::mark_since_trim(held_call& c, const std::string& call_id) {
   if (!c.since_trim) {
     c.since_trim = true;
-    since_trim_.push_back(c.session.id);
+    since_trim_.push_back(call_id);
   }
+}
+
+std::vector<sessions_fold::held_call*>
+sessions_fold::take_touched(bool hold_live) {
+  std::vector<held_call*> taken;
+  std::vector<held_call*> held_back;
+  for (auto* c : touched_)
+    (hold_live && is_live(c->session.status) ? held_back : taken).push_back(c);
+  by_id(taken);
+  for (auto* c : taken) {
+    c->touched = false;
+    mark_since_trim(*c, c->session.id);
+  }
+  touched_ = std::move(held_back);
+  return taken;
 }
 
 void sessions_fold::by_id(std::vector<held_call*>& calls) {
@@ -196,21 +207,13 @@ void sessions_fold::by_id(std::vector<held_call*>& calls) {
 void sessions_fold::load(std::vector<db::session_record> sessions,
                          std::vector<db::turn_record> turns) {
   for (auto& s : sessions) {
-    auto& c = held(s.id);
+    auto& c = calls_[s.id];
+    mark_since_trim(c, s.id);
     c.session = std::move(s);
-    mark_since_trim(c);
   }
   for (auto& t : turns) {
-    auto& c = held(t.session_id);
-    if (c.session.id.empty()) {
-      // Turns without their session: trim() must still see the call.
-      if (!c.since_trim) {
-        c.since_trim = true;
-        since_trim_.push_back(t.session_id);
-      }
-    } else {
-      mark_since_trim(c);
-    }
+    auto& c = calls_[t.session_id];
+    mark_since_trim(c, t.session_id); // also a call whose session is not here
     auto at = std::lower_bound(c.turns.begin(), c.turns.end(), t.turn,
                                [](const held_turn& h, std::int32_t n) {
                                  return h.row.turn < n;
@@ -229,7 +232,7 @@ bool sessions_fold::holds(const std::string& call_id) const {
 }
 
 sessions_fold::held_call* sessions_fold::session_for(const event& e) {
-  auto& c = held(e.env.call_id);
+  auto& c = calls_[e.env.call_id];
   auto& s = c.session;
   if (s.id.empty()) {
     s.id = e.env.call_id;
@@ -345,7 +348,7 @@ db::live_call_record sessions_fold::live_view(const held_call& c) const {
 }
 
 void sessions_fold::take_live(db::projection_batch& batch,
-                              const std::vector<held_call*>& touched,
+                              const std::vector<held_call*>& taken,
                               bool final) {
   auto with_view = [this](held_call& c) {
     auto row = std::move(*c.live_started);
@@ -369,11 +372,9 @@ void sessions_fold::take_live(db::projection_batch& batch,
       for (auto* c : live)
         batch.live_started.push_back(with_view(*c));
     }
-    for (auto* c : touched)
-      c->live_ended = false;
-    return;
+    return; // live_ended is read in incremental mode only
   }
-  for (auto* c : touched) {
+  for (auto* c : taken) {
     if (c->live_ended) {
       batch.live_ended.push_back(c->session.id);
       c->live_ended = false;
@@ -389,24 +390,17 @@ void sessions_fold::take_live(db::projection_batch& batch,
 
 std::vector<const db::session_record*>
 sessions_fold::take_changed(bool hold_live) {
-  std::vector<held_call*> taken;
-  std::vector<held_call*> held_back;
-  for (auto* c : touched_)
-    (hold_live && is_live(c->session.status) ? held_back : taken).push_back(c);
-  by_id(taken);
+  auto taken = take_touched(hold_live);
   std::vector<const db::session_record*> out;
   out.reserve(taken.size());
   for (auto* c : taken) {
     derive_row(c->session);
     out.push_back(&c->session);
-    c->touched = false;
     for (auto& t : c->turns)
       t.touched = false;
     c->live_started.reset();
     c->live_ended = false;
-    mark_since_trim(*c);
   }
-  touched_ = std::move(held_back);
   return out;
 }
 
@@ -437,16 +431,11 @@ void sessions_fold::trim(std::size_t max_sessions) {
 
 db::projection_batch sessions_fold::take_batch(bool final) {
   db::projection_batch batch;
-  std::vector<held_call*> taken;
-  std::vector<held_call*> held_back;
   // Bulk: a call's rows are written once, when it has ended (or at the
   // end); rows written before are only rewritten for a late amendment.
   bool bulk = mode_ == write_mode::bulk;
-  for (auto* c : touched_)
-    (bulk && !final && is_live(c->session.status) ? held_back : taken)
-      .push_back(c);
-  by_id(taken);
-  take_live(batch, bulk ? touched_ : taken, final);
+  auto taken = take_touched(bulk && !final);
+  take_live(batch, taken, final);
   // What follows from the facts is derived once per written row, not per
   // event: sorting a call's latencies at every event held a replay of the
   // sessions projection at 85k events/s, once per row it makes 97k.
@@ -464,10 +453,7 @@ db::projection_batch sessions_fold::take_batch(bool final) {
     }
     if (bulk)
       written_.insert(s.id);
-    c->touched = false;
-    mark_since_trim(*c);
   }
-  touched_ = std::move(held_back);
   return batch;
 }
 

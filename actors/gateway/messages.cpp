@@ -107,17 +107,16 @@ bool user_or_bot_speech(finding& f, std::string_view body,
 /// "en-US" and "EN" → "en-us", "en"; "None" → "" (the STT did not say).
 std::string frame_language(std::string_view value) {
   value = trim(value);
-  if (value.substr(0, 9) == "Language.")
-    value.remove_prefix(9);
+  consume(value, "Language.");
   if (value == "None")
     return {};
   std::string out;
   for (char c : value) {
     if (c == '_')
       c = '-';
-    else if (c >= 'A' && c <= 'Z')
+    else if (is_upper(c))
       c = static_cast<char>(c - 'A' + 'a');
-    else if (!(c >= 'a' && c <= 'z') && c != '-')
+    else if (!is_alpha(c) && c != '-')
       return {}; // not a language tag: say nothing rather than guess
     out += c;
   }
@@ -144,9 +143,10 @@ bool transcription_frame(finding& f, std::string_view body,
     f.detail = trim(u);
   }
   auto text = frame.substr(open + 7);
-  auto close = text.find("], language:");
+  constexpr std::string_view language_field = "], language:";
+  auto close = text.find(language_field);
   if (close != std::string_view::npos) {
-    auto lang = text.substr(close + 12);
+    auto lang = text.substr(close + language_field.size());
     f.language = frame_language(lang.substr(0, lang.find_first_of(",)")));
   } else {
     close = text.rfind(']');

@@ -21,11 +21,9 @@
 
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
-#include <utility>
 #include <vector>
 
 namespace sb::projections {
@@ -105,11 +103,13 @@ private:
   };
 
   held_call* session_for(const event& e);
-  held_call& held(const std::string& call_id);
   void touch(held_call& c);
-  void mark_since_trim(held_call& c);
+  void mark_since_trim(held_call& c, const std::string& call_id);
   /// Sorts calls by id: what a batch writes comes in one order.
   static void by_id(std::vector<held_call*>& calls);
+  /// The changed calls, by id, no longer marked changed; with `hold_live`
+  /// the live ones stay in touched_.
+  std::vector<held_call*> take_touched(bool hold_live);
   db::turn_record* turn(held_call& c, std::uint32_t number);
   db::turn_record& new_turn(held_call& c, std::uint32_t number,
                             const char* speaker);
@@ -118,7 +118,7 @@ private:
   void track_live(held_call& c, const event& e, const event_position& at);
   [[nodiscard]] db::live_call_record live_view(const held_call& c) const;
   void take_live(db::projection_batch& batch,
-                 const std::vector<held_call*>& touched, bool final);
+                 const std::vector<held_call*>& taken, bool final);
 
   const analysis::rules& rules_;
   analysis::tag_matcher tags_;
