@@ -32,13 +32,13 @@ namespace sb::projections {
 
 struct runner_settings {
   /// Messages asked of one fetch; how long it waits when none are ready.
-  int fetch_max = 2000;
+  int fetch_max = 5000;
   std::int64_t fetch_wait_ms = 50;
   /// A batch closes when the reader has caught up with the stream, at
   /// `batch_max` events, or `batch_span_ms` after its first fetch (bounds
   /// the delay to a row while the stream is busy).
-  std::size_t batch_max = 20000;
-  std::int64_t batch_span_ms = 250;
+  std::size_t batch_max = 50000;
+  std::int64_t batch_span_ms = 1000;
   /// A failpoint for tests: the process kills itself (SIGKILL) right after
   /// committing this many batches, before it reads the next (0: never).
   std::uint64_t kill_after_batches = 0;
