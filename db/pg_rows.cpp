@@ -480,6 +480,31 @@ session_record read_session(const pqxx::row& row) {
   return read(session_columns(), row);
 }
 
+const std::string& live_call_select_list() {
+  static const std::string list
+    = "call_id, tenant_id, partition, first_position, epoch, "
+      "coalesce(sb_ts_to_us(started_at), 0), agent_id, status, "
+      "coalesce(sb_ts_to_us(last_activity_at), 0), turn_count, "
+      "last_utterance";
+  return list;
+}
+
+live_call_record read_live_call(const pqxx::row& row) {
+  live_call_record r;
+  r.call_id = row[0].as<std::string>();
+  r.tenant_id = row[1].as<std::string>();
+  r.partition = row[2].as<std::int32_t>();
+  r.first_position = row[3].as<std::uint64_t>();
+  r.epoch = row[4].as<std::uint64_t>();
+  r.started_at = row[5].as<std::int64_t>();
+  r.agent_id = row[6].as<std::string>();
+  r.status = row[7].as<std::string>();
+  r.last_activity_at = row[8].as<std::int64_t>();
+  r.turn_count = row[9].as<std::int32_t>();
+  r.last_utterance = row[10].as<std::string>();
+  return r;
+}
+
 const std::string& turn_select_list() {
   static const auto sql = select_list(turn_columns());
   return sql;

@@ -25,6 +25,13 @@ namespace sb::db::detail {
 /// A row selected with turn_select_list().
 [[nodiscard]] turn_record read_turn(const pqxx::row& row);
 
+/// Columns of `live_calls` in live_call_record order, times as µs (0 for
+/// unknown).
+[[nodiscard]] const std::string& live_call_select_list();
+
+/// A row selected with live_call_select_list().
+[[nodiscard]] live_call_record read_live_call(const pqxx::row& row);
+
 /// INSERT INTO sessions ... SELECT ... FROM unnest($1::text[], ...) ON
 /// CONFLICT (started_at, id) DO UPDATE SET every column. The rows must have
 /// distinct keys.

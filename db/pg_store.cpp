@@ -80,27 +80,21 @@ pg_store::oldest_live_call(std::uint32_t partition) {
     pqxx::nontransaction tx{conn};
     // Index scans on (partition, first_position), one row each, not a scan
     // of the table.
+    const auto& columns = detail::live_call_select_list();
     auto rows = tx.exec_params(
-      "(select call_id, tenant_id, partition, first_position, epoch, "
-      "        sb_ts_to_us(started_at) from live_calls where partition = $1 "
-      " order by first_position limit 1) "
-      "union all "
-      "(select call_id, tenant_id, partition, first_position, epoch, "
-      "        sb_ts_to_us(started_at) from live_calls where partition = -1 "
-      " order by first_position limit 1) "
-      "order by 4 limit 1",
+      "(select " + columns
+        + " from live_calls where partition = $1 "
+          " order by first_position limit 1) "
+          "union all "
+          "(select "
+        + columns
+        + " from live_calls where partition = -1 "
+          " order by first_position limit 1) "
+          "order by 4 limit 1",
       static_cast<std::int32_t>(partition));
     if (rows.empty())
       return caf::error{};
-    const auto& row = rows[0];
-    live_call_record r;
-    r.call_id = row[0].as<std::string>();
-    r.tenant_id = row[1].as<std::string>();
-    r.partition = row[2].as<std::int32_t>();
-    r.first_position = row[3].as<std::uint64_t>();
-    r.epoch = row[4].as<std::uint64_t>();
-    r.started_at = row[5].is_null() ? 0 : row[5].as<std::int64_t>();
-    oldest = std::move(r);
+    oldest = detail::read_live_call(rows[0]);
     return caf::error{};
   });
   if (err)
@@ -204,6 +198,25 @@ pg_store::transcript(const std::string& tenant_id, const std::string& id) {
   if (err)
     return err;
   return result;
+}
+
+caf::expected<std::string> pg_store::api_secret(const std::string& name) {
+  std::optional<std::string> result;
+  auto err = run("api_secret", [&](pqxx::connection& conn) {
+    detail::check_no_nul(name);
+    pqxx::nontransaction tx{conn};
+    auto rows = tx.exec_params(
+      "select secret from api_secrets where name = $1", name);
+    if (!rows.empty())
+      result = rows[0][0].as<std::string>();
+    return caf::error{};
+  });
+  if (err)
+    return err;
+  if (!result)
+    return make_error(db_errc::invalid_argument,
+                      "no API secret '" + name + "': run switchboard migrate");
+  return *result;
 }
 
 caf::expected<bool> pg_store::ensure_tenant(const std::string& tenant_id) {

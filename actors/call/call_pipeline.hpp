@@ -20,7 +20,7 @@ namespace sb::call {
 /// the limit ends with " [truncated: the turn is longer than 256 KiB]" and
 /// its later parts are dropped. So every event fits one NATS message (1 MiB
 /// by default) whatever the signal held, and a turn's text stays well
-/// under PostgreSQL's 1 MB tsvector limit (turns_text_idx). README "Limits".
+/// under PostgreSQL's 1 MB tsvector limit (turns_search_idx). README "Limits".
 inline constexpr std::size_t max_text_bytes = 256 * 1024;
 
 /// The same for names: services, tool names, end reasons, languages,

@@ -1,10 +1,12 @@
 #pragma once
 
-// What every handler shares: the config, the store pool, the key cache.
+// What every handler shares: the config, the store pool, the key cache,
+// the secrets the nodes share.
 // One per running server; handlers on several threads use it at once.
 
 #include "http/api_config.hpp"
 #include "http/auth_cache.hpp"
+#include "http/shared_secret.hpp"
 #include "http/store_pool.hpp"
 
 namespace sb::app::http {
@@ -20,6 +22,7 @@ struct api_context {
   api_config config;
   store_pool stores;
   auth_cache keys;
+  shared_secret cursor_secret{"cursor"}; ///< signs page cursors
 };
 
 } // namespace sb::app::http

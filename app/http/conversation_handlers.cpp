@@ -1,8 +1,8 @@
 #include "http/conversation_handlers.hpp"
 
-#include "http/auth.hpp"
 #include "http/iso_time.hpp"
-#include "http/query.hpp"
+#include "http/param_reader.hpp"
+#include "http/read_request.hpp"
 
 #include <optional>
 
@@ -19,24 +19,31 @@ nlohmann::json string_or_null(const std::string& s) {
 /// Authentication and the query check (these routes take no parameters).
 std::optional<reply> admit(api_context& ctx, const request_view& req,
                            db::principal& who) {
-  auto auth = authenticate(ctx, req.authorization);
-  if (!auth.who)
-    return std::move(auth.failure);
-  query_params params;
-  std::string error;
-  if (!parse_query(req.query, params, error))
-    return error_reply(400, "invalid_query", error);
-  if (!params.empty())
-    return error_reply(400, "unknown_parameter",
-                       "unknown query parameter '" + params.front().first
-                         + "'",
-                       {{"parameter", params.front().first}});
-  who = std::move(*auth.who);
+  auto in = admit_read(ctx, req);
+  if (in.refusal)
+    return std::move(in.refusal);
+  if (auto unknown = reject_unknown(in.params))
+    return unknown;
+  who = std::move(in.who);
   return std::nullopt;
 }
 
 reply not_found(const std::string& id) {
   return error_reply(404, "not_found", "no conversation '" + id + "'");
+}
+
+} // namespace
+
+namespace {
+
+nlohmann::json usd(std::int64_t micros) {
+  return static_cast<double>(micros) / 1e6;
+}
+
+nlohmann::json latency_or_null(double ms) {
+  if (ms < 0)
+    return nullptr;
+  return ms;
 }
 
 } // namespace
@@ -49,8 +56,11 @@ nlohmann::json conversation_json(const db::session_record& s) {
     {"status", s.status},
     {"end_reason", string_or_null(s.end_reason)},
     {"direction", string_or_null(s.direction)},
+    {"provider", string_or_null(s.provider)},
+    {"campaign_id", string_or_null(s.campaign)},
     {"language", string_or_null(s.language)},
     {"started_at", json_time(s.started_at)},
+    {"answered_at", json_time(s.answered_at)},
     {"ended_at", json_time(s.ended_at)},
     // Unknown until the call has ended.
     {"duration_ms",
@@ -59,6 +69,28 @@ nlohmann::json conversation_json(const db::session_record& s) {
     {"first_user_text", string_or_null(s.first_user_text)},
     {"first_agent_text", string_or_null(s.first_agent_text)},
     {"interruptions", s.interruptions},
+    {"errors", s.error_count},
+    {"tool_calls", s.tool_calls},
+    {"tool_errors", s.tool_errors},
+    // USD; the components add up to the total (each rounded to 1e-6 once).
+    {"cost",
+     {{"total", usd(s.cost_total)},
+      {"currency", "USD"},
+      {"llm_prompt", usd(s.cost_llm_prompt)},
+      {"llm_completion", usd(s.cost_llm_completion)},
+      {"llm_cached", usd(s.cost_llm_cached)},
+      {"tts", usd(s.cost_tts)},
+      {"stt", usd(s.cost_stt)},
+      {"telephony", usd(s.cost_telephony)}}},
+    {"sentiment", s.sentiment},
+    {"tags", s.tags},
+    {"main_request", string_or_null(s.main_request)},
+    {"summary", string_or_null(s.summary)},
+    {"success", s.success},
+    {"latency",
+     {{"user_to_bot_p50_ms", latency_or_null(s.latency_p50_ms)},
+      {"user_to_bot_p95_ms", latency_or_null(s.latency_p95_ms)}}},
+    {"rules_version", s.rules_version},
   };
 }
 

@@ -1,6 +1,8 @@
 #include "http/routes.hpp"
 
+#include "http/active_conversations.hpp"
 #include "http/conversation_handlers.hpp"
+#include "http/conversation_list.hpp"
 #include "http/health_handler.hpp"
 #include "http/ingest_handlers.hpp"
 #include "http/query.hpp"
@@ -28,6 +30,9 @@ constexpr std::array routes{
   route{"GET", "/healthz", lane::control, healthz},
   route{"POST", "/v1/ingest/pipecat", lane::ingest, handle_ingest_pipecat},
   route{"POST", "/v1/ingest/events", lane::ingest, handle_ingest_events},
+  route{"GET", "/v1/conversations", lane::read, handle_conversation_list},
+  route{"GET", "/v1/conversations/active", lane::read,
+        handle_active_conversations},
   route{"GET", "/v1/conversations/{id}", lane::read, handle_conversation},
   route{"GET", "/v1/conversations/{id}/transcript", lane::read,
         handle_transcript},

@@ -62,6 +62,15 @@ public:
   caf::expected<std::vector<turn_record>>
   transcript(const std::string& tenant_id, const std::string& id) override;
 
+  caf::expected<conversation_page>
+  list_conversations(const std::string& tenant_id,
+                     const conversation_query& query) override;
+
+  caf::expected<active_calls>
+  list_active_calls(const std::string& tenant_id, std::size_t limit) override;
+
+  caf::expected<std::string> api_secret(const std::string& name) override;
+
   caf::expected<bool> ensure_tenant(const std::string& tenant_id) override;
 
   caf::expected<std::string> create_api_key(const std::string& tenant_id,

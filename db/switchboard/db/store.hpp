@@ -4,6 +4,7 @@
 // pg_store (libpqxx, the real one) and memory_store (unit tests only).
 // Every call is blocking: actors call it from detached actors only.
 
+#include "switchboard/db/conversation_query.hpp"
 #include "switchboard/db/errors.hpp"
 #include "switchboard/db/records.hpp"
 
@@ -65,6 +66,39 @@ public:
   /// The session's turns in turn order.
   virtual caf::expected<std::vector<turn_record>>
   transcript(const std::string& tenant_id, const std::string& id) = 0;
+
+  /// One page of the tenant's sessions (`GET /v1/conversations`). Added
+  /// with the read API: the default answers db_errc::invalid_argument;
+  /// pg_store implements it.
+  virtual caf::expected<conversation_page>
+  list_conversations(const std::string& tenant_id,
+                     const conversation_query& query) {
+    (void)query;
+    return make_error(db_errc::invalid_argument,
+                      "list_conversations: not supported by this store ("
+                        + tenant_id + ")");
+  }
+
+  /// The tenant's live calls, newest first, at most `limit` of them, and
+  /// how many there are. Added with the read API (default: not supported;
+  /// pg_store implements it).
+  virtual caf::expected<active_calls>
+  list_active_calls(const std::string& tenant_id, std::size_t limit) {
+    (void)limit;
+    return make_error(db_errc::invalid_argument,
+                      "list_active_calls: not supported by this store ("
+                        + tenant_id + ")");
+  }
+
+  /// A secret the API nodes share (table api_secrets), e.g. "cursor",
+  /// which signs page cursors. Added with the read API: the default
+  /// answers db_errc::invalid_argument; pg_store and memory_store
+  /// implement it.
+  virtual caf::expected<std::string> api_secret(const std::string& name) {
+    return make_error(db_errc::invalid_argument,
+                      "api_secret: not supported by this store (" + name
+                        + ")");
+  }
 
   // -- tenants and keys -----------------------------------------------------
 

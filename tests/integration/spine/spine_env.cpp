@@ -37,11 +37,17 @@ spine_env::spine_env(spine_options options) : options_(options) {
   char tmpl[] = "/tmp/sb-spine-XXXXXX";
   dir_ = mkdtemp(tmpl);
   run_cli({"migrate", "--pg", pg_url_});
-  key_ = run_cli({"keys", "create", "--pg", pg_url_, "--tenant", "default",
-                  "--role", "admin"});
-  while (!key_.empty() && (key_.back() == '\n' || key_.back() == '\r'))
-    key_.pop_back();
-  REQUIRE(key_.rfind("sb_", 0) == 0);
+  key_ = create_key("default", "admin");
+}
+
+std::string spine_env::create_key(const std::string& tenant,
+                                  const std::string& role) {
+  auto key = run_cli({"keys", "create", "--pg", pg_url_, "--tenant", tenant,
+                      "--role", role});
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r'))
+    key.pop_back();
+  REQUIRE(key.rfind("sb_", 0) == 0);
+  return key;
 }
 
 spine_env::~spine_env() {
@@ -140,7 +146,12 @@ http_response spine_env::ingest(const std::string& body,
 }
 
 http_response spine_env::get(const std::string& target) {
-  return http_request(node_port_, "GET", target, {}, bearer(key_));
+  return get_as(key_, target);
+}
+
+http_response spine_env::get_as(const std::string& key,
+                                const std::string& target) {
+  return http_request(node_port_, "GET", target, {}, bearer(key));
 }
 
 nlohmann::json spine_env::health() {

@@ -52,6 +52,10 @@ public:
   http_response ingest(const std::string& body, const std::string& query);
   /// GET with the admin key.
   http_response get(const std::string& target);
+  /// GET with another key (e.g. of create_key).
+  http_response get_as(const std::string& key, const std::string& target);
+  /// `switchboard keys create` for another tenant or role; the plain key.
+  std::string create_key(const std::string& tenant, const std::string& role);
   nlohmann::json health();
 
   /// Waits until every stored signal became events and every event reached

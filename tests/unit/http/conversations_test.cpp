@@ -25,6 +25,29 @@ TEST_CASE("GET /v1/conversations/{id} answers the session",
           {"first_user_text", "Hi, I need a table for two."},
           {"first_agent_text", "Sure, for when?"},
           {"interruptions", 1},
+          {"provider", nullptr},
+          {"campaign_id", nullptr},
+          {"answered_at", nullptr},
+          {"errors", 0},
+          {"tool_calls", 0},
+          {"tool_errors", 0},
+          {"cost",
+           {{"total", 0.0},
+            {"currency", "USD"},
+            {"llm_prompt", 0.0},
+            {"llm_completion", 0.0},
+            {"llm_cached", 0.0},
+            {"tts", 0.0},
+            {"stt", 0.0},
+            {"telephony", 0.0}}},
+          {"sentiment", "unknown"},
+          {"tags", nlohmann::json::array()},
+          {"main_request", nullptr},
+          {"summary", nullptr},
+          {"success", "unknown"},
+          {"latency",
+           {{"user_to_bot_p50_ms", nullptr}, {"user_to_bot_p95_ms", nullptr}}},
+          {"rules_version", 0},
         });
 }
 
@@ -43,7 +66,7 @@ TEST_CASE("a live conversation has nulls where nothing is known yet",
     CHECK(j[key].is_null());
   }
   CHECK(j["turn_count"] == 0);
-  CHECK(j.size() == 14);
+  CHECK(j.size() == 28);
 }
 
 TEST_CASE("GET /v1/conversations/{id}/transcript answers the turns",

@@ -9,7 +9,7 @@ using namespace sb::test;
 
 TEST_CASE("unknown routes answer 404 JSON", "[http][routing]") {
   test_server s;
-  for (auto target : {"/", "/v1", "/v1/conversations", "/v2/ingest/pipecat",
+  for (auto target : {"/", "/v1", "/v1/conversation", "/v2/ingest/pipecat",
                       "/v1/conversations/call-1/turns", "/healthz/x"}) {
     CAPTURE(target);
     check_error(s.get(target, "admin-key-1"), 404, "not_found");
