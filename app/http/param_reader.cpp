@@ -72,6 +72,9 @@ std::vector<std::string> param_reader::take(std::string_view name) {
   std::vector<std::string> out;
   for (auto i = params_.begin(); i != params_.end();) {
     if (i->first == name) {
+      // PostgreSQL text cannot hold a NUL byte: refuse it here, as a 400.
+      if (i->second.find('\0') != std::string::npos)
+        fail(name, quoted(name) + " must not contain a NUL byte (%00)");
       out.push_back(std::move(i->second));
       i = params_.erase(i);
     } else {

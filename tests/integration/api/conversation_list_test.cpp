@@ -402,6 +402,7 @@ TEST_CASE("the conversations list refuses bad input, naming the parameter") {
   bad("q=%20%2B%20", "q");
   bad("limit=1&limit=2", "limit");
   bad("colour=red", "colour");
+  bad("agent_id=a%00b", "agent_id");
   bad("cursor=not-a-cursor", "cursor");
 
   auto first = env.get("/v1/conversations?limit=2").json();
