@@ -31,10 +31,8 @@ reply handle_active_conversations(api_context& ctx, const request_view& req) {
     return std::move(*in.refusal);
   param_reader r{in.params};
   auto limit = r.integer("limit", 1, 1000).value_or(200);
-  if (r.failure())
-    return *r.failure();
-  if (auto unknown = reject_unknown(in.params))
-    return std::move(*unknown);
+  if (auto refused = r.refusal())
+    return std::move(*refused);
 
   caf::error err;
   auto store = ctx.stores.acquire(err);

@@ -182,10 +182,8 @@ reply handle_conversation_list(api_context& ctx, const request_view& req) {
     r.integer("limit", 1, max_limit).value_or(default_limit));
   q.include_total = r.boolean("include_total").value_or(false);
   auto cursor = r.text("cursor", 4096);
-  if (r.failure())
-    return *r.failure();
-  if (auto unknown = reject_unknown(in.params))
-    return std::move(*unknown);
+  if (auto refused = r.refusal())
+    return std::move(*refused);
 
   caf::error err;
   auto store = ctx.stores.acquire(err);

@@ -242,6 +242,12 @@ std::optional<std::int64_t> param_reader::instant(std::string_view name) {
   return us;
 }
 
+std::optional<reply> param_reader::refusal() const {
+  if (failure_)
+    return failure_;
+  return reject_unknown(params_);
+}
+
 std::optional<reply> reject_unknown(const query_params& params) {
   if (params.empty())
     return std::nullopt;

@@ -64,6 +64,10 @@ public:
     return failure_;
   }
 
+  /// What to answer instead, once every known parameter was read: the
+  /// first bad value's 400, else the 400 for a parameter left unread.
+  [[nodiscard]] std::optional<reply> refusal() const;
+
   /// Records a bad value found by the caller (e.g. `from` after `to`).
   void fail(std::string_view name, std::string message);
 
