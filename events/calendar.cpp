@@ -1,55 +1,43 @@
 #include "switchboard/events/calendar.hpp"
 
+#include <date/date.h>
+
+#include <chrono>
 #include <cstdio>
 
-// Howard Hinnant's days_from_civil / civil_from_days.
+// Calendar math is Howard Hinnant's date library (Debian's
+// libhowardhinnant-date-dev), here and in time_zone.cpp only.
 
 namespace sb {
 
 namespace {
 
-/// Floor division, so that times before 1970 land on the right day.
-std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
-  auto q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m,
-                     unsigned& d) noexcept {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
-}
+using micros = std::chrono::duration<std::int64_t, std::micro>;
+using sys_micros = std::chrono::time_point<std::chrono::system_clock, micros>;
 
 } // namespace
 
-std::int64_t days_from_civil(std::int64_t y, unsigned m,
-                             unsigned d) noexcept {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+std::int64_t days_from_civil(std::int64_t year, unsigned month,
+                             unsigned day) noexcept {
+  auto ymd = date::year{static_cast<int>(year)} / date::month{month}
+             / date::day{day};
+  return date::sys_days{ymd}.time_since_epoch().count();
 }
 
 civil_time to_civil(std::int64_t at_us) noexcept {
-  auto ms = floor_div(at_us, 1000);
-  auto secs = floor_div(ms, 1000);
-  auto days = floor_div(secs, 86400);
-  auto sod = secs - days * 86400;
+  sys_micros at{micros{at_us}};
+  auto day = date::floor<date::days>(at); // before 1970 too
+  date::year_month_day ymd{day};
+  date::hh_mm_ss<std::chrono::milliseconds> tod{
+    date::floor<std::chrono::milliseconds>(at - day)};
   civil_time c;
-  civil_from_days(days, c.year, c.month, c.day);
-  c.hour = static_cast<int>(sod / 3600);
-  c.minute = static_cast<int>(sod % 3600 / 60);
-  c.second = static_cast<int>(sod % 60);
-  c.millisecond = static_cast<int>(ms - secs * 1000);
+  c.year = static_cast<int>(ymd.year());
+  c.month = static_cast<unsigned>(ymd.month());
+  c.day = static_cast<unsigned>(ymd.day());
+  c.hour = static_cast<int>(tod.hours().count());
+  c.minute = static_cast<int>(tod.minutes().count());
+  c.second = static_cast<int>(tod.seconds().count());
+  c.millisecond = static_cast<int>(tod.subseconds().count());
   return c;
 }
 

@@ -1,6 +1,6 @@
 #include "http/active_conversations.hpp"
 
-#include "http/iso_time.hpp"
+#include "http/json_values.hpp"
 #include "http/param_reader.hpp"
 #include "http/read_request.hpp"
 

@@ -1,9 +1,10 @@
 #pragma once
 
 // What every handler shares: the config, the store pool, the key cache,
-// the secrets the nodes share.
+// the secrets the nodes share, the analytics answers.
 // One per running server; handlers on several threads use it at once.
 
+#include "http/analytics_cache.hpp"
 #include "http/api_config.hpp"
 #include "http/auth_cache.hpp"
 #include "http/shared_secret.hpp"
@@ -23,6 +24,7 @@ struct api_context {
   store_pool stores;
   auth_cache keys;
   shared_secret cursor_secret{"cursor"}; ///< signs page cursors
+  analytics_cache analytics; ///< answers until the projections move
 };
 
 } // namespace sb::app::http

@@ -165,7 +165,7 @@ response_t make_response(const reply& r, unsigned version, bool head) {
   res.set(bhttp::field::content_type, "application/json");
   for (const auto& [name, value] : r.headers)
     res.insert(name, value);
-  res.body() = to_body(r.body);
+  res.body() = r.serialized ? *r.serialized : to_body(r.body);
   res.prepare_payload();
   if (head)
     res.body().clear(); // Content-Length still says what GET would send

@@ -1,6 +1,6 @@
 #include "http/conversation_handlers.hpp"
 
-#include "http/iso_time.hpp"
+#include "http/json_values.hpp"
 #include "http/param_reader.hpp"
 #include "http/read_request.hpp"
 
@@ -36,10 +36,6 @@ reply not_found(const std::string& id) {
 
 namespace {
 
-nlohmann::json usd(std::int64_t micros) {
-  return static_cast<double>(micros) / 1e6;
-}
-
 nlohmann::json latency_or_null(double ms) {
   if (ms < 0)
     return nullptr;
@@ -74,14 +70,14 @@ nlohmann::json conversation_json(const db::session_record& s) {
     {"tool_errors", s.tool_errors},
     // USD; the components add up to the total (each rounded to 1e-6 once).
     {"cost",
-     {{"total", usd(s.cost_total)},
+     {{"total", json_usd(s.cost_total)},
       {"currency", "USD"},
-      {"llm_prompt", usd(s.cost_llm_prompt)},
-      {"llm_completion", usd(s.cost_llm_completion)},
-      {"llm_cached", usd(s.cost_llm_cached)},
-      {"tts", usd(s.cost_tts)},
-      {"stt", usd(s.cost_stt)},
-      {"telephony", usd(s.cost_telephony)}}},
+      {"llm_prompt", json_usd(s.cost_llm_prompt)},
+      {"llm_completion", json_usd(s.cost_llm_completion)},
+      {"llm_cached", json_usd(s.cost_llm_cached)},
+      {"tts", json_usd(s.cost_tts)},
+      {"stt", json_usd(s.cost_stt)},
+      {"telephony", json_usd(s.cost_telephony)}}},
     {"sentiment", s.sentiment},
     {"tags", s.tags},
     {"main_request", string_or_null(s.main_request)},

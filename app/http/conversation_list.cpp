@@ -48,38 +48,13 @@ nlohmann::json or_null(const std::optional<T>& v) {
   return *v;
 }
 
-/// The request a cursor continues, written one fixed way (lists sorted),
-/// so the same filters in another order or spelling fingerprint the same.
+/// The request a cursor continues, written one fixed way, so the same
+/// filters in another order or spelling fingerprint the same.
 std::string canonical(const db::conversation_query& q) {
-  const auto& f = q.filter;
-  auto sorted = [](std::vector<std::string> v) {
-    std::sort(v.begin(), v.end());
-    return v;
-  };
-  nlohmann::json j{
-    {"from", or_null(f.started_from_us)},
-    {"to", or_null(f.started_to_us)},
-    {"agent_id", sorted(f.agent_ids)},
-    {"status", sorted(f.statuses)},
-    {"end_reason", or_null(f.end_reason)},
-    {"direction", or_null(f.direction)},
-    {"language", or_null(f.language)},
-    {"campaign_id", or_null(f.campaign)},
-    {"provider", or_null(f.provider)},
-    {"success", or_null(f.success)},
-    {"sentiment", or_null(f.sentiment)},
-    {"tag", or_null(f.tag)},
-    {"tool", or_null(f.tool)},
-    {"has_error", or_null(f.has_error)},
-    {"min_duration_ms", or_null(f.min_duration_ms)},
-    {"max_duration_ms", or_null(f.max_duration_ms)},
-    {"min_cost", or_null(f.min_cost_micros)},
-    {"max_cost", or_null(f.max_cost_micros)},
-    {"min_latency_p95_ms", or_null(f.min_latency_p95_ms)},
-    {"q", f.text},
-    {"sort", sort_name(q.sort)},
-    {"order", q.ascending ? "asc" : "desc"},
-  };
+  auto j = canonical_filter(q.filter);
+  j["q"] = q.filter.text;
+  j["sort"] = sort_name(q.sort);
+  j["order"] = q.ascending ? "asc" : "desc";
   return j.dump();
 }
 
@@ -160,6 +135,34 @@ db::conversation_filter read_conversation_filter(param_reader& r) {
     r.fail("max_cost", "'max_cost' must not be below 'min_cost'");
   f.min_latency_p95_ms = r.number("min_latency_p95_ms");
   return f;
+}
+
+nlohmann::json canonical_filter(const db::conversation_filter& f) {
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  return {
+    {"from", or_null(f.started_from_us)},
+    {"to", or_null(f.started_to_us)},
+    {"agent_id", sorted(f.agent_ids)},
+    {"status", sorted(f.statuses)},
+    {"end_reason", or_null(f.end_reason)},
+    {"direction", or_null(f.direction)},
+    {"language", or_null(f.language)},
+    {"campaign_id", or_null(f.campaign)},
+    {"provider", or_null(f.provider)},
+    {"success", or_null(f.success)},
+    {"sentiment", or_null(f.sentiment)},
+    {"tag", or_null(f.tag)},
+    {"tool", or_null(f.tool)},
+    {"has_error", or_null(f.has_error)},
+    {"min_duration_ms", or_null(f.min_duration_ms)},
+    {"max_duration_ms", or_null(f.max_duration_ms)},
+    {"min_cost", or_null(f.min_cost_micros)},
+    {"max_cost", or_null(f.max_cost_micros)},
+    {"min_latency_p95_ms", or_null(f.min_latency_p95_ms)},
+  };
 }
 
 reply handle_conversation_list(api_context& ctx, const request_view& req) {

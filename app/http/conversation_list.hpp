@@ -27,4 +27,9 @@ namespace sb::app::http {
 [[nodiscard]] db::conversation_filter
 read_conversation_filter(param_reader& reader);
 
+/// The filter written one fixed way (lists sorted, every field present),
+/// so that the same filters in another order or spelling compare equal:
+/// what page cursors and cached analytics answers are keyed on.
+[[nodiscard]] nlohmann::json canonical_filter(const db::conversation_filter& f);
+
 } // namespace sb::app::http

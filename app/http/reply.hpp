@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,8 @@ namespace sb::app::http {
 struct reply {
   int status = 200;
   nlohmann::json body = nlohmann::json::object();
+  /// A body already serialized (a cached answer): sent instead of `body`.
+  std::shared_ptr<const std::string> serialized;
   std::vector<std::pair<std::string, std::string>> headers;
 };
 

@@ -1,6 +1,7 @@
 #include "http/routes.hpp"
 
 #include "http/active_conversations.hpp"
+#include "http/analytics_handlers.hpp"
 #include "http/conversation_handlers.hpp"
 #include "http/conversation_list.hpp"
 #include "http/health_handler.hpp"
@@ -36,6 +37,15 @@ constexpr std::array routes{
   route{"GET", "/v1/conversations/{id}", lane::read, handle_conversation},
   route{"GET", "/v1/conversations/{id}/transcript", lane::read,
         handle_transcript},
+  route{"GET", "/v1/analytics/summary", lane::read, handle_analytics_summary},
+  route{"GET", "/v1/analytics/timeseries", lane::read,
+        handle_analytics_timeseries},
+  route{"GET", "/v1/analytics/latency", lane::read, handle_analytics_latency},
+  route{"GET", "/v1/analytics/sentiment", lane::read,
+        handle_analytics_sentiment},
+  route{"GET", "/v1/analytics/tags", lane::read, handle_analytics_tags},
+  route{"GET", "/v1/analytics/top-phrases", lane::read,
+        handle_analytics_top_phrases},
 };
 
 constexpr std::string_view id_param = "{id}";

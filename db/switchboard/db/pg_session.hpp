@@ -62,12 +62,6 @@ private:
 [[nodiscard]] checkpoint read_checkpoint(pqxx::transaction_base& tx,
                                          const std::string& name);
 
-/// One row of projection_checkpoints, for `switchboard status`.
-struct checkpoint_row {
-  checkpoint at;
-  std::int64_t updated_at = 0; ///< µs since the epoch
-};
-
 /// Every projection's checkpoint row (replays' rows included), by name.
 [[nodiscard]] caf::expected<std::vector<checkpoint_row>>
 list_checkpoints(pg_session& db);

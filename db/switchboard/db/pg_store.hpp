@@ -69,6 +69,19 @@ public:
   caf::expected<active_calls>
   list_active_calls(const std::string& tenant_id, std::size_t limit) override;
 
+  caf::expected<stats_result>
+  sum_stats(const std::string& tenant_id,
+            const stats_request& request) override;
+  caf::expected<std::vector<phrase_count>>
+  top_phrases(const std::string& tenant_id,
+              const std::optional<std::int64_t>& from_day,
+              const std::optional<std::int64_t>& to_day,
+              const std::vector<std::string>& agent_ids,
+              std::size_t limit) override;
+  caf::expected<std::vector<tag_count>>
+  count_tags(const std::string& tenant_id, const conversation_filter& filter,
+             std::size_t limit) override;
+  caf::expected<std::vector<checkpoint_row>> list_checkpoints() override;
   caf::expected<std::string> api_secret(const std::string& name) override;
 
   caf::expected<bool> ensure_tenant(const std::string& tenant_id) override;

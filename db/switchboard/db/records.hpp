@@ -116,6 +116,13 @@ struct checkpoint {
   std::int32_t generation = 1;
 };
 
+/// One row of projection_checkpoints, for `switchboard status` and the
+/// API (`/v1/projections`, the analytics cache).
+struct checkpoint_row {
+  checkpoint at;
+  std::int64_t updated_at = 0; ///< µs since the epoch
+};
+
 /// A call that has not ended (table `live_calls`): where its events begin
 /// in SB_EVENTS, so a new partition owner reads the log only from the
 /// oldest live call on (docs/adr/0002).

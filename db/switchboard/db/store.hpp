@@ -4,6 +4,7 @@
 // pg_store (libpqxx, the real one) and memory_store (unit tests only).
 // Every call is blocking: actors call it from detached actors only.
 
+#include "switchboard/db/analytics_query.hpp"
 #include "switchboard/db/conversation_query.hpp"
 #include "switchboard/db/errors.hpp"
 #include "switchboard/db/records.hpp"
@@ -88,6 +89,50 @@ public:
     return make_error(db_errc::invalid_argument,
                       "list_active_calls: not supported by this store ("
                         + tenant_id + ")");
+  }
+
+  /// A tenant's calls summed per agent and time bucket, from the
+  /// agent_stats tables where the filter allows, else over sessions
+  /// (analytics_query.hpp). Added with the analytics API (default: not
+  /// supported; pg_store implements it).
+  virtual caf::expected<stats_result>
+  sum_stats(const std::string& tenant_id, const stats_request& request) {
+    (void)request;
+    return make_error(db_errc::invalid_argument,
+                      "sum_stats: not supported by this store (" + tenant_id
+                        + ")");
+  }
+
+  /// The tenant's most said phrases over the UTC days [from_day, to_day)
+  /// (µs of midnight; unset: unbounded), of those agents (none: all), most
+  /// frequent first (default: not supported; pg_store implements it).
+  virtual caf::expected<std::vector<phrase_count>>
+  top_phrases(const std::string& tenant_id,
+              const std::optional<std::int64_t>& from_day,
+              const std::optional<std::int64_t>& to_day,
+              const std::vector<std::string>& agent_ids, std::size_t limit) {
+    (void)from_day, (void)to_day, (void)agent_ids, (void)limit;
+    return make_error(db_errc::invalid_argument,
+                      "top_phrases: not supported by this store (" + tenant_id
+                        + ")");
+  }
+
+  /// How many of the tenant's calls that `filter` selects carry each tag,
+  /// most frequent first (default: not supported; pg_store implements it).
+  virtual caf::expected<std::vector<tag_count>>
+  count_tags(const std::string& tenant_id, const conversation_filter& filter,
+             std::size_t limit) {
+    (void)filter, (void)limit;
+    return make_error(db_errc::invalid_argument,
+                      "count_tags: not supported by this store (" + tenant_id
+                        + ")");
+  }
+
+  /// Every projection's checkpoint row (replays' included), by name
+  /// (default: not supported; pg_store implements it).
+  virtual caf::expected<std::vector<checkpoint_row>> list_checkpoints() {
+    return make_error(db_errc::invalid_argument,
+                      "list_checkpoints: not supported by this store");
   }
 
   /// A secret the API nodes share (table api_secrets), e.g. "cursor",

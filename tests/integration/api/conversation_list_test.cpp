@@ -4,8 +4,7 @@
 // exactly once while new calls arrive, and every bad input is a 400 that
 // names its parameter.
 
-#include "spine_env.hpp"
-#include "support/log_files.hpp"
+#include "simulated_tenant.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -22,23 +21,6 @@ using namespace sb::test;
 using nlohmann::json;
 
 namespace {
-
-std::string url_encode(const std::string& s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-        || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'
-        || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 0xf];
-    }
-  }
-  return out;
-}
 
 /// `word` in capitals without its accents (Latin-1 letters, as UTF-8).
 std::string plain_capitals(const std::string& word) {
@@ -68,86 +50,6 @@ std::string plain_capitals(const std::string& word) {
   return out;
 }
 
-/// The simulated calls, ingested and settled, and their truth.
-struct simulated_tenant {
-  spine_env env;
-  json truth;
-
-  simulated_tenant() : env{options()} {
-    char tmpl[] = "/tmp/sb-api-XXXXXX";
-    std::string dir = mkdtemp(tmpl);
-    auto cmd = switchboard_binary()
-               + " simulate --calls 240 --agents 3 --seed 20261203"
-                 " --concurrency 30 --rate 5 --out "
-               + dir + "/sim.log --truth " + dir + "/truth.json > " + dir
-               + "/files.txt 2> " + dir + "/simulate.err";
-    REQUIRE(std::system(cmd.c_str()) == 0);
-    truth = json::parse(read_file(dir + "/truth.json"));
-    env.start_node();
-    for (const auto& agent : truth["agents"]) {
-      auto id = agent["agent_id"].get<std::string>();
-      for (const auto& body :
-           log_bodies(read_file(dir + "/sim." + id + ".log"), 5000))
-        REQUIRE(env.ingest(body, "agent_id=" + id).status == 202);
-    }
-    env.wait_until_settled(std::chrono::seconds{120});
-  }
-
-  static spine_options options() {
-    spine_options o;
-    o.inactivity_timeout_s = 3; // signal_lost calls end soon
-    return o;
-  }
-
-  /// The truth's calls that `keep` selects, by id.
-  std::set<std::string> calls(const std::function<bool(const json&)>& keep) {
-    std::set<std::string> out;
-    for (const auto& c : truth["calls"])
-      if (keep(c))
-        out.insert(c["call_id"].get<std::string>());
-    return out;
-  }
-
-  json page(const std::string& query) {
-    auto r = env.get("/v1/conversations?" + query);
-    INFO("GET /v1/conversations?" << query << " -> " << r.status << " "
-                                  << r.body);
-    REQUIRE(r.status == 200);
-    return r.json();
-  }
-
-  /// Every id of a full walk with `query`, pages of `limit`, in order;
-  /// `between_pages` runs after each page.
-  std::vector<std::string> walk(const std::string& query, int limit,
-                                const std::function<void(int)>& between_pages
-                                = [](int) {}) {
-    std::vector<std::string> ids;
-    std::string cursor;
-    for (int n = 1;; ++n) {
-      auto q = query + (query.empty() ? "" : "&") + "limit="
-               + std::to_string(limit)
-               + (cursor.empty() ? "" : "&cursor=" + url_encode(cursor));
-      auto p = page(q);
-      REQUIRE(p["items"].size() <= static_cast<std::size_t>(limit));
-      for (const auto& item : p["items"])
-        ids.push_back(item["id"].get<std::string>());
-      if (!p["has_more"].get<bool>()) {
-        CHECK(p["next_cursor"].is_null());
-        return ids;
-      }
-      REQUIRE(p["next_cursor"].is_string());
-      cursor = p["next_cursor"].get<std::string>();
-      between_pages(n);
-      REQUIRE(n < 1000);
-    }
-  }
-
-  std::uint64_t total(const std::string& query) {
-    return page(query + "&include_total=true&limit=1")["total"]
-      .get<std::uint64_t>();
-  }
-};
-
 std::set<std::string> as_set(const std::vector<std::string>& ids) {
   return {ids.begin(), ids.end()};
 }
@@ -155,7 +57,7 @@ std::set<std::string> as_set(const std::vector<std::string>& ids) {
 } // namespace
 
 TEST_CASE("the conversations list answers every filter as the truth does") {
-  simulated_tenant t;
+  simulated_tenant t{240, 20261203, 5};
   auto all = t.calls([](const json&) { return true; });
   REQUIRE(all.size() == 240);
 

@@ -3,7 +3,7 @@
 #include "http/auth.hpp"
 #include "http/auth_cache.hpp"
 #include "http/ingest_handlers.hpp"
-#include "http/iso_time.hpp"
+#include "http/json_values.hpp"
 #include "http/query.hpp"
 #include "http/reply.hpp"
 #include "http/store_pool.hpp"

@@ -1,4 +1,4 @@
-#include "http/iso_time.hpp"
+#include "http/json_values.hpp"
 
 #include "switchboard/events/calendar.hpp"
 
@@ -8,6 +8,10 @@ nlohmann::json json_time(std::int64_t us) {
   if (us == 0)
     return nullptr;
   return sb::format_iso8601_ms(us);
+}
+
+nlohmann::json json_usd(std::int64_t micros) {
+  return static_cast<double>(micros) / 1e6;
 }
 
 } // namespace sb::app::http
