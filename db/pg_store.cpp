@@ -178,6 +178,32 @@ pg_store::find_session(const std::string& tenant_id, const std::string& id) {
   return result;
 }
 
+caf::expected<std::vector<trace_record>>
+pg_store::call_trace(const std::string& tenant_id, const std::string& id,
+                     std::int64_t started_at) {
+  std::vector<trace_record> result;
+  auto err = run("call_trace", [&](pqxx::connection& conn) {
+    result.clear();
+    detail::check_no_nul(tenant_id);
+    detail::check_no_nul(id);
+    pqxx::nontransaction tx{conn};
+    // The partition key first: one partition's primary key index.
+    auto rows = tx.exec_params(
+      "select seq, type, coalesce(sb_ts_to_us(at), 0), turn, payload::text "
+      "from call_events where session_started_at = sb_us_to_ts($1) "
+      "and session_id = $2 and tenant_id = $3 order by seq",
+      started_at, id, tenant_id);
+    for (const auto& row : rows)
+      result.push_back({row[0].as<std::uint64_t>(), row[1].as<std::string>(),
+                        row[2].as<std::int64_t>(), row[3].as<std::int32_t>(),
+                        row[4].as<std::string>()});
+    return caf::error{};
+  });
+  if (err)
+    return err;
+  return result;
+}
+
 caf::expected<std::vector<turn_record>>
 pg_store::transcript(const std::string& tenant_id, const std::string& id) {
   std::vector<turn_record> result;

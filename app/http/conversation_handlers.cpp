@@ -157,4 +157,63 @@ reply handle_transcript(api_context& ctx, const request_view& req) {
     });
 }
 
+nlohmann::json trace_json(const db::trace_record& t) {
+  auto data = nlohmann::json::parse(t.payload, nullptr, false);
+  if (data.is_discarded())
+    data = t.payload; // written by the projection as JSON; never expected
+  return {{"seq", t.seq},
+          {"type", t.type},
+          {"at", json_time(t.at)},
+          {"turn", t.turn == 0 ? nlohmann::json(nullptr)
+                               : nlohmann::json(t.turn)},
+          {"data", std::move(data)}};
+}
+
+reply handle_trace(api_context& ctx, const request_view& req) {
+  return with_conversation(
+    ctx, req,
+    [&req](const db::principal& who, store_lease& store,
+           const db::session_record& found) {
+      auto rows = store->call_trace(who.tenant_id, req.id, found.started_at);
+      if (!rows) {
+        store.observe(rows.error());
+        return store_error_reply(rows.error());
+      }
+      auto items = nlohmann::json::array();
+      for (const auto& t : *rows)
+        items.push_back(trace_json(t));
+      reply r;
+      r.body = {{"items", std::move(items)}};
+      return r;
+    });
+}
+
+reply handle_audio(api_context& ctx, const request_view& req) {
+  return with_conversation(
+    ctx, req,
+    [&req](const db::principal& who, store_lease& store,
+           const db::session_record& found) {
+      auto rows = store->call_trace(who.tenant_id, req.id, found.started_at);
+      if (!rows) {
+        store.observe(rows.error());
+        return store_error_reply(rows.error());
+      }
+      // The last recording reported wins (a provider may send a better one).
+      const db::trace_record* recording = nullptr;
+      for (const auto& t : *rows)
+        if (t.type == "recording")
+          recording = &t;
+      if (recording == nullptr)
+        return error_reply(404, "no_recording",
+                           "conversation '" + req.id
+                             + "' has no recording: none was reported for it "
+                               "(a recording_available event)");
+      auto data = trace_json(*recording)["data"];
+      reply r;
+      r.body = {{"url", data.value("url", "")},
+                {"reported_at", json_time(recording->at)}};
+      return r;
+    });
+}
+
 } // namespace sb::app::http

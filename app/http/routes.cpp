@@ -37,6 +37,8 @@ constexpr std::array routes{
   route{"GET", "/v1/conversations/{id}", lane::read, handle_conversation},
   route{"GET", "/v1/conversations/{id}/transcript", lane::read,
         handle_transcript},
+  route{"GET", "/v1/conversations/{id}/events", lane::read, handle_trace},
+  route{"GET", "/v1/conversations/{id}/audio", lane::read, handle_audio},
   route{"GET", "/v1/analytics/summary", lane::read, handle_analytics_summary},
   route{"GET", "/v1/analytics/timeseries", lane::read,
         handle_analytics_timeseries},

@@ -69,6 +69,9 @@ public:
   caf::expected<active_calls>
   list_active_calls(const std::string& tenant_id, std::size_t limit) override;
 
+  caf::expected<std::vector<trace_record>>
+  call_trace(const std::string& tenant_id, const std::string& id,
+             std::int64_t started_at) override;
   caf::expected<stats_result>
   sum_stats(const std::string& tenant_id,
             const stats_request& request) override;

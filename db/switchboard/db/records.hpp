@@ -116,6 +116,17 @@ struct checkpoint {
   std::int32_t generation = 1;
 };
 
+/// One row of a call's debug trace (table `call_events`, written by the
+/// call_events projection): latency breakdowns, tool calls, interruptions,
+/// warnings and errors, the recording, the analysis.
+struct trace_record {
+  std::uint64_t seq = 0;  ///< the event's place in its call
+  std::string type;       ///< turn_latency, tool_call, error, recording, ...
+  std::int64_t at = 0;    ///< µs; 0 if unknown
+  std::int32_t turn = 0;  ///< the turn it belongs to; 0: none
+  std::string payload;    ///< a JSON object
+};
+
 /// One row of projection_checkpoints, for `switchboard status` and the
 /// API (`/v1/projections`, the analytics cache).
 struct checkpoint_row {

@@ -68,6 +68,18 @@ public:
   virtual caf::expected<std::vector<turn_record>>
   transcript(const std::string& tenant_id, const std::string& id) = 0;
 
+  /// The debug trace of the session that started at `started_at` (µs, as
+  /// find_session gave it), in event order. Added with the read API
+  /// (default: not supported; pg_store implements it).
+  virtual caf::expected<std::vector<trace_record>>
+  call_trace(const std::string& tenant_id, const std::string& id,
+             std::int64_t started_at) {
+    (void)id, (void)started_at;
+    return make_error(db_errc::invalid_argument,
+                      "call_trace: not supported by this store (" + tenant_id
+                        + ")");
+  }
+
   /// One page of the tenant's sessions (`GET /v1/conversations`). Added
   /// with the read API: the default answers db_errc::invalid_argument;
   /// pg_store implements it.
