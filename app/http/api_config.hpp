@@ -50,6 +50,9 @@ struct api_config {
   /// Ingest requests that may wait for a thread (their bodies held in
   /// memory); more get 503 `unavailable` with Retry-After at once.
   std::size_t ingest_queue = 4;
+  /// Streamed answers (exports, event streams) at once, each on a thread
+  /// of its own; more get 503 `unavailable` with Retry-After.
+  std::size_t max_streams = 32;
   /// Larger bodies get 413 (and the connection is closed after it).
   std::uint64_t max_body_bytes = std::uint64_t{64} << 20;
   /// A connection with no request for this long is closed; so is one that

@@ -4,6 +4,7 @@
 #include "http/reply.hpp"
 #include "http/request.hpp"
 #include "http/routes.hpp"
+#include "http/stream_channel.hpp"
 #include "http/worker_pool.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -18,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <functional>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -162,15 +164,58 @@ response_t make_response(const reply& r, unsigned version, bool head) {
   res.version(version);
   res.result(static_cast<unsigned>(r.status));
   res.reason(reason_phrase(r.status));
-  res.set(bhttp::field::content_type, "application/json");
+  res.set(bhttp::field::content_type, r.content_type);
   for (const auto& [name, value] : r.headers)
     res.insert(name, value);
-  res.body() = r.serialized ? *r.serialized : to_body(r.body);
+  if (!r.stream) // HEAD of a streamed answer: its headers only
+    res.body() = r.serialized ? *r.serialized : to_body(r.body);
   res.prepare_payload();
   if (head)
     res.body().clear(); // Content-Length still says what GET would send
   return res;
 }
+
+/// The threads of streamed answers (exports, event streams), one each, at
+/// most `max` at once: a stream may last minutes, so it holds no worker
+/// of a lane.
+class stream_threads {
+public:
+  explicit stream_threads(std::size_t max) : max_(max) {}
+
+  /// Runs `fn` on a new thread; false if `max` streams run already.
+  bool spawn(std::function<void()> fn) {
+    {
+      std::lock_guard<std::mutex> guard{mtx_};
+      if (running_ >= max_)
+        return false;
+      ++running_;
+    }
+    std::thread([this, fn = std::move(fn)] {
+      pthread_setname_np(pthread_self(), "sb-http-stream");
+      fn();
+      std::lock_guard<std::mutex> guard{mtx_};
+      --running_;
+      idle_.notify_all();
+    }).detach();
+    return true;
+  }
+
+  /// Waits up to `grace` for every stream's thread to end; true if they
+  /// did.
+  bool wait_idle(std::chrono::milliseconds grace) {
+    std::unique_lock<std::mutex> guard{mtx_};
+    return idle_.wait_for(guard, grace, [this] { return running_ == 0; });
+  }
+
+private:
+  const std::size_t max_;
+  std::mutex mtx_;
+  std::condition_variable idle_;
+  std::size_t running_ = 0;
+};
+
+/// Bytes of a streamed answer waiting for a slow client, at most.
+constexpr std::size_t stream_buffer_bytes = 256 * 1024;
 
 class connection;
 
@@ -193,6 +238,8 @@ public:
   }
   [[nodiscard]] bool stopping() const noexcept { return stopping_; }
 
+  [[nodiscard]] stream_threads& streams() noexcept { return streams_; }
+
   [[nodiscard]] worker_pool& pool(lane l) noexcept {
     if (l == lane::control)
       return control_;
@@ -209,6 +256,7 @@ private:
   worker_pool control_;
   worker_pool reads_;
   worker_pool ingest_;
+  stream_threads streams_;
   asio::io_context io_{1};
   tcp::acceptor acceptor_{io_};
   asio::steady_timer accept_retry_{io_};
@@ -228,8 +276,9 @@ private:
 /// (keep-alive; pipelined requests wait in the buffer and are answered in
 /// order). Each step is one phase; an answer is written by `write`, and the
 /// next request is read only once the answer is out. A streamed answer
-/// (SSE, chunked export; issue 8) would be one more phase between
-/// `handling` and `writing`: header first, then chunks posted by a producer.
+/// (an export, an event stream) is the phase `streaming`: its header is
+/// written, then the chunks its producer (on a thread of its own) queues
+/// in a stream_channel, then the last chunk.
 class connection : public std::enable_shared_from_this<connection> {
 public:
   connection(beast_server& server, tcp::socket socket)
@@ -246,10 +295,14 @@ public:
     if (phase_ == phase::header || phase_ == phase::body
         || phase_ == phase::lingering)
       stream_.close();
+    if (phase_ == phase::streaming && channel_) {
+      channel_->close(); // the producer stops at its next write
+      stream_.close();
+    }
   }
 
 private:
-  enum class phase { header, body, handling, writing, lingering };
+  enum class phase { header, body, handling, writing, streaming, lingering };
 
   std::chrono::milliseconds idle() const {
     return server_.config().idle_timeout;
@@ -384,9 +437,19 @@ private:
                                    handler = route_.handler,
                                    id = std::move(route_.id)]() mutable {
       auto r = run_handler(self->server_.ctx(), handler, *req, std::move(id));
-      auto res
-        = make_response(r, req->version(), req->method() == bhttp::verb::head);
+      auto head = req->method() == bhttp::verb::head;
       auto keep = req->keep_alive();
+      if (r.stream && !head) {
+        auto version = req->version();
+        req.reset();
+        auto ex = self->executor_;
+        asio::post(ex, [self = std::move(self), r = std::move(r), version,
+                        keep]() mutable {
+          self->start_stream(std::move(r), version, !keep);
+        });
+        return;
+      }
+      auto res = make_response(r, req->version(), head);
       req.reset();
       // The I/O thread gets our reference, so the connection is not
       // destroyed on a worker.
@@ -430,6 +493,110 @@ private:
           return self->close_gracefully();
         self->read_header();
       });
+  }
+
+  /// Starts a streamed answer: its producer on a stream thread, its
+  /// header on the wire, then pump() writes what the producer queues.
+  void start_stream(reply r, unsigned version, bool close) {
+    close = close || must_close_ || server_.stopping();
+    // While the producer works no write is pending, so nothing else keeps
+    // this connection alive: the channel does, until end_stream() drops it.
+    auto ex = executor_;
+    channel_ = std::make_shared<stream_channel>(
+      stream_buffer_bytes, [self = shared_from_this(), ex] {
+        asio::post(ex, [self] { self->pump(); });
+      });
+    auto spawned = server_.streams().spawn(
+      [channel = channel_, produce = std::move(r.stream),
+       what = method_ + " " + path_] {
+        bool complete = false;
+        try {
+          complete = produce(*channel);
+        } catch (const std::exception& e) {
+          spdlog::error("api: streaming {} failed: {}", what, e.what());
+        }
+        channel->finish(complete);
+      });
+    if (!spawned) {
+      channel_.reset();
+      return write(make_response(unavailable("too many streams in progress, "
+                                             "retry later"),
+                                 version, false),
+                   503, close);
+    }
+    phase_ = phase::streaming;
+    stream_close_ = close;
+    stream_head_.emplace();
+    stream_head_->version(version);
+    stream_head_->result(static_cast<unsigned>(r.status));
+    stream_head_->reason(reason_phrase(r.status));
+    stream_head_->set(bhttp::field::content_type, r.content_type);
+    for (const auto& [name, value] : r.headers)
+      stream_head_->insert(name, value);
+    stream_head_->chunked(true);
+    stream_head_->keep_alive(!close);
+    head_writer_.emplace(*stream_head_);
+    spdlog::debug("api: {} {} -> {} (streaming)", method_, path_, r.status);
+    stream_.expires_after(idle());
+    bhttp::async_write_header(
+      stream_, *head_writer_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        if (ec)
+          return self->abort_stream();
+        self->pump();
+      });
+  }
+
+  /// Writes the next chunk the producer queued, or the end of the body.
+  void pump() {
+    if (phase_ != phase::streaming || !channel_)
+      return;
+    switch (channel_->take(chunk_)) {
+      case stream_channel::next::wait:
+        stream_.expires_never(); // the producer may take its time (SSE)
+        return;
+      case stream_channel::next::cut_off:
+        return abort_stream(); // no last chunk: the client sees a cut
+      case stream_channel::next::chunk:
+        stream_.expires_after(idle());
+        asio::async_write(
+          stream_, bhttp::make_chunk(asio::buffer(chunk_)),
+          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec)
+              return self->abort_stream();
+            self->pump();
+          });
+        return;
+      case stream_channel::next::complete:
+        stream_.expires_after(idle());
+        asio::async_write(
+          stream_, bhttp::make_chunk_last(),
+          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            self->end_stream();
+            if (ec)
+              return self->stream_.close();
+            if (self->stream_close_)
+              return self->close_gracefully();
+            self->read_header();
+          });
+        return;
+    }
+  }
+
+  void end_stream() {
+    channel_.reset();
+    head_writer_.reset();
+    stream_head_.reset();
+    chunk_.clear();
+    chunk_.shrink_to_fit();
+  }
+
+  /// The client is gone, or the body was cut off: stop the producer, close.
+  void abort_stream() {
+    if (channel_)
+      channel_->close();
+    end_stream();
+    stream_.close();
   }
 
   /// Shuts down our side, then reads until the client closes (or
@@ -488,6 +655,13 @@ private:
   bool must_close_ = false; ///< part of the request is left unread
   // The answer being written.
   std::optional<response_t> out_;
+  // A streamed answer: its header, the chunks on their way, the one being
+  // written.
+  std::optional<bhttp::response<bhttp::empty_body>> stream_head_;
+  std::optional<bhttp::response_serializer<bhttp::empty_body>> head_writer_;
+  std::shared_ptr<stream_channel> channel_;
+  std::string chunk_;
+  bool stream_close_ = false;
   steady::time_point linger_until_;
 };
 
@@ -496,7 +670,8 @@ beast_server::beast_server(api_config cfg)
     control_("sb-http-health", 1, control_queue),
     reads_("sb-http-read", ctx_->config.threads, ctx_->config.read_queue),
     ingest_("sb-http-ingest", ctx_->config.ingest_threads,
-            ctx_->config.ingest_queue) {
+            ctx_->config.ingest_queue),
+    streams_(ctx_->config.max_streams) {
   // nop
 }
 
@@ -592,6 +767,9 @@ void beast_server::stop() {
   ingest_.stop();
   reads_.stop();
   control_.stop();
+  // Their channels are closed: each producer ends at its next write.
+  if (!streams_.wait_idle(stop_grace))
+    spdlog::warn("api: a streamed answer's producer is still running");
   work_.reset();
   {
     std::unique_lock<std::mutex> guard{io_mtx_};

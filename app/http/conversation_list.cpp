@@ -137,6 +137,15 @@ db::conversation_filter read_conversation_filter(param_reader& r) {
   return f;
 }
 
+std::string read_search(param_reader& r) {
+  auto text = r.text("q", max_search_bytes);
+  if (!text)
+    return {};
+  if (!has_word(*text))
+    r.fail("q", "'q' must hold at least one word");
+  return std::move(*text);
+}
+
 nlohmann::json canonical_filter(const db::conversation_filter& f) {
   auto sorted = [](std::vector<std::string> v) {
     std::sort(v.begin(), v.end());
@@ -172,11 +181,7 @@ reply handle_conversation_list(api_context& ctx, const request_view& req) {
   param_reader r{in.params};
   db::conversation_query q;
   q.filter = read_conversation_filter(r);
-  if (auto text = r.text("q", max_search_bytes)) {
-    if (!has_word(*text))
-      r.fail("q", "'q' must hold at least one word");
-    q.filter.text = std::move(*text);
-  }
+  q.filter.text = read_search(r);
   q.sort = sort_of(
     r.choice("sort", {"started_at", "duration_ms", "cost", "latency_p95_ms"})
       .value_or("started_at"));

@@ -27,6 +27,10 @@ namespace sb::app::http {
 [[nodiscard]] db::conversation_filter
 read_conversation_filter(param_reader& reader);
 
+/// The transcript search `q` ("" if not given); one without a word is a
+/// 400.
+[[nodiscard]] std::string read_search(param_reader& reader);
+
 /// The filter written one fixed way (lists sorted, every field present),
 /// so that the same filters in another order or spelling compare equal:
 /// what page cursors and cached analytics answers are keyed on.

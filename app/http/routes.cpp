@@ -2,6 +2,7 @@
 
 #include "http/active_conversations.hpp"
 #include "http/analytics_handlers.hpp"
+#include "http/conversation_export.hpp"
 #include "http/conversation_handlers.hpp"
 #include "http/conversation_list.hpp"
 #include "http/health_handler.hpp"
@@ -34,6 +35,8 @@ constexpr std::array routes{
   route{"GET", "/v1/conversations", lane::read, handle_conversation_list},
   route{"GET", "/v1/conversations/active", lane::read,
         handle_active_conversations},
+  route{"GET", "/v1/conversations/export", lane::read,
+        handle_conversation_export},
   route{"GET", "/v1/conversations/{id}", lane::read, handle_conversation},
   route{"GET", "/v1/conversations/{id}/transcript", lane::read,
         handle_transcript},

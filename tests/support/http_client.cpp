@@ -42,6 +42,26 @@ void send_all(int fd, const std::string& data) {
   }
 }
 
+/// The body of a chunked answer; throws if it was cut off before its last
+/// (empty) chunk.
+std::string dechunk(const std::string& raw) {
+  std::string out;
+  std::size_t pos = 0;
+  for (;;) {
+    auto eol = raw.find("\r\n", pos);
+    if (eol == std::string::npos)
+      throw std::runtime_error("chunked body cut off");
+    auto size = std::stoull(raw.substr(pos, eol - pos), nullptr, 16);
+    pos = eol + 2;
+    if (size == 0)
+      return out;
+    if (pos + size + 2 > raw.size())
+      throw std::runtime_error("chunked body cut off");
+    out.append(raw, pos, size);
+    pos += size + 2;
+  }
+}
+
 http_response parse(const std::string& raw, bool head) {
   auto head_end = raw.find("\r\n\r\n");
   if (head_end == std::string::npos || raw.compare(0, 9, "HTTP/1.1 ") != 0)
@@ -62,6 +82,10 @@ http_response parse(const std::string& raw, bool head) {
     pos = eol + 2;
   }
   r.body = raw.substr(head_end + 4);
+  auto coding = r.headers.find("transfer-encoding");
+  if (!head && coding != r.headers.end()
+      && lower(coding->second) == "chunked")
+    r.body = dechunk(r.body);
   auto length = r.headers.find("content-length");
   if (!head && length != r.headers.end()
       && std::stoull(length->second) != r.body.size())
