@@ -6,9 +6,7 @@
 
 namespace sb::app::http {
 
-namespace {
-
-nlohmann::json active_json(const db::live_call_record& c) {
+nlohmann::json live_call_json(const db::live_call_record& c) {
   auto text = [](const std::string& s) -> nlohmann::json {
     if (s.empty())
       return nullptr;
@@ -22,8 +20,6 @@ nlohmann::json active_json(const db::live_call_record& c) {
           {"turn_count", c.turn_count},
           {"last_utterance", text(c.last_utterance)}};
 }
-
-} // namespace
 
 reply handle_active_conversations(api_context& ctx, const request_view& req) {
   auto in = admit_read(ctx, req);
@@ -46,7 +42,7 @@ reply handle_active_conversations(api_context& ctx, const request_view& req) {
   }
   auto items = nlohmann::json::array();
   for (const auto& c : live->items)
-    items.push_back(active_json(c));
+    items.push_back(live_call_json(c));
   reply out;
   out.body = {{"items", std::move(items)}, {"count", live->count}};
   return out;

@@ -9,9 +9,14 @@
 #include "http/reply.hpp"
 #include "http/request.hpp"
 
+#include "switchboard/db/records.hpp"
+
 namespace sb::app::http {
 
 [[nodiscard]] reply handle_active_conversations(api_context& ctx,
                                                 const request_view& req);
+
+/// A live call as the API shows it (also in /v1/live's snapshot).
+[[nodiscard]] nlohmann::json live_call_json(const db::live_call_record& c);
 
 } // namespace sb::app::http

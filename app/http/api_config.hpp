@@ -20,6 +20,8 @@
 
 namespace sb::app::http {
 
+class live_hub;
+
 /// Makes one store (one database connection, not thread-safe).
 using store_factory
   = std::function<caf::expected<std::unique_ptr<db::store>>()>;
@@ -61,6 +63,8 @@ struct api_config {
   store_factory stores;
   app::ingest_service* ingest = nullptr; ///< required, not owned
   health_probe probe;                    ///< optional: always ok if empty
+  /// The live view's changes (`/v1/live`); not owned. Null: 503.
+  live_hub* live = nullptr;
   /// How long a successful key lookup is trusted (a revoked key keeps
   /// working for up to this long).
   std::chrono::milliseconds auth_cache_ttl = std::chrono::seconds{10};

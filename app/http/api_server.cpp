@@ -145,6 +145,8 @@ reply run_handler(api_context& ctx, handler_fn handler, const request_t& req,
     v.query = target.substr(q + 1);
   if (auto auth = req.find(bhttp::field::authorization); auth != req.end())
     v.authorization = sv(auth->value());
+  if (auto last = req.find("Last-Event-ID"); last != req.end())
+    v.last_event_id = sv(last->value());
   v.body = req.body();
   v.id = std::move(id);
   try {

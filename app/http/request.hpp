@@ -14,6 +14,7 @@ struct request_view {
   std::string_view path;          ///< without the query, still encoded
   std::string_view query;         ///< raw, without '?'; may be empty
   std::string_view authorization; ///< the header's value; may be empty
+  std::string_view last_event_id; ///< `Last-Event-ID` (SSE); may be empty
   std::string_view body;          ///< the raw bytes, untouched
   std::string id; ///< the {id} route parameter, decoded, no control chars
 };

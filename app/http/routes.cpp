@@ -7,6 +7,7 @@
 #include "http/conversation_list.hpp"
 #include "http/health_handler.hpp"
 #include "http/ingest_handlers.hpp"
+#include "http/live_stream.hpp"
 #include "http/query.hpp"
 
 #include <algorithm>
@@ -42,6 +43,7 @@ constexpr std::array routes{
         handle_transcript},
   route{"GET", "/v1/conversations/{id}/events", lane::read, handle_trace},
   route{"GET", "/v1/conversations/{id}/audio", lane::read, handle_audio},
+  route{"GET", "/v1/live", lane::read, handle_live},
   route{"GET", "/v1/analytics/summary", lane::read, handle_analytics_summary},
   route{"GET", "/v1/analytics/timeseries", lane::read,
         handle_analytics_timeseries},

@@ -2,7 +2,9 @@
 
 #include "http/api_server.hpp"
 #include "ingest/nats_ingest_service.hpp"
+#include "http/live_hub.hpp"
 #include "node/ended_call_lookup.hpp"
+#include "node/live_feed.hpp"
 #include "node/node_health.hpp"
 #include "node/partition_owner.hpp"
 #include "router/call_router.hpp"
@@ -11,6 +13,7 @@
 #include "router/signal_feed.hpp"
 #include "switchboard/db/migrate.hpp"
 #include "switchboard/db/pg_store.hpp"
+#include "switchboard/events/partitions.hpp"
 #include "switchboard/projections/projection_runner.hpp"
 #include "switchboard/projections/registry.hpp"
 
@@ -19,6 +22,7 @@
 #include <caf/scoped_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <pthread.h>
@@ -68,6 +72,26 @@ connect_store(const std::string& url) {
   if (!s)
     return s.error();
   return std::unique_ptr<db::store>{std::move(*s)};
+}
+
+/// Where the live feed starts reading SB_EVENTS (after this sequence): the
+/// sessions projection's checkpoint, at most the live hub's memory behind
+/// the stream's head; the head if either is unknown.
+std::uint64_t live_start(const std::shared_ptr<jetstream>& js,
+                         const std::string& pg_url) {
+  constexpr std::uint64_t hub_memory = http::live_hub::default_keep;
+  std::string error;
+  jetstream::stream_state state;
+  if (!js->state_of(events_stream, state, error))
+    return 0;
+  auto store = connect_store(pg_url);
+  if (!store)
+    return state.last_seq;
+  auto cp = (*store)->load_checkpoint("sessions");
+  if (!cp)
+    return state.last_seq;
+  auto oldest = state.last_seq > hub_memory ? state.last_seq - hub_memory : 0;
+  return std::max(std::min(cp->position, state.last_seq), oldest);
 }
 
 /// Stops an actor and waits until it is gone (or `timeout` passed).
@@ -222,12 +246,19 @@ int run_node(const node_options& opt) {
       return 1;
     }
 
+  // The live view starts where the live_calls table stops (the sessions
+  // checkpoint), at most the hub's memory behind the stream's head.
+  http::live_hub live_hub;
+  live_feed live{js, live_hub, live_start(js, opt.pg_url)};
+  live.start();
+
   nats_ingest_service ingest{js, opt.partitions};
   http::api_config api_cfg;
   api_cfg.address = host;
   api_cfg.port = port;
   api_cfg.threads = opt.http_threads;
   api_cfg.ingest = &ingest;
+  api_cfg.live = &live_hub;
   api_cfg.stores = [url = opt.pg_url] {
     return connect_store(url);
   };
@@ -254,6 +285,7 @@ int run_node(const node_options& opt) {
   // what they decided; stop them; then nothing can acknowledge, publish or
   // write any more, and the leases are handed back.
   api.stop();
+  live.stop();
   owner.stop();
   feed.stop();
   drain(sys, router, drain_grace);
