@@ -91,7 +91,7 @@ bool api_key_matches(std::string_view plain_key, std::string_view stored_hash) {
 }
 
 bool valid_role(std::string_view role) {
-  return role == "admin" || role == "viewer";
+  return role == "admin" || role == "viewer" || role == "ingest";
 }
 
 } // namespace sb::db

@@ -170,10 +170,10 @@ caf::expected<bool> memory_store::ensure_tenant(const std::string& tenant_id) {
 
 caf::expected<std::string>
 memory_store::create_api_key(const std::string& tenant_id,
-                             const std::string& role) {
+                             const std::string& role, const std::string&) {
   if (!valid_role(role))
     return make_error(db_errc::invalid_argument,
-                      "create_api_key: role must be admin or viewer");
+                      "create_api_key: role must be admin, viewer or ingest");
   guard lock{mtx_};
   if (tenants_.count(tenant_id) == 0)
     return make_error(db_errc::invalid_argument,

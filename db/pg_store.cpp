@@ -265,22 +265,23 @@ caf::expected<bool> pg_store::ensure_tenant(const std::string& tenant_id) {
 
 caf::expected<std::string>
 pg_store::create_api_key(const std::string& tenant_id,
-                         const std::string& role) {
+                         const std::string& role, const std::string& name) {
   if (!valid_role(role))
     return make_error(db_errc::invalid_argument,
-                      "create_api_key: role must be admin or viewer");
+                      "create_api_key: role must be admin, viewer or ingest");
   std::string plain;
   auto err = run("create_api_key", [&](pqxx::connection& conn) {
     detail::check_no_nul(tenant_id);
+    detail::check_no_nul(name);
     for (int attempt = 0; attempt < key_attempts; ++attempt) {
       auto key = generate_api_key();
       if (!key)
         return std::move(key.error());
       try {
         pqxx::nontransaction tx{conn};
-        tx.exec_params("insert into api_keys (prefix, hash, tenant_id, role) "
-                       "values ($1, $2, $3, $4)",
-                       key->prefix, key->hash, tenant_id, role);
+        tx.exec_params("insert into api_keys (prefix, hash, tenant_id, role, "
+                       "name) values ($1, $2, $3, $4, $5)",
+                       key->prefix, key->hash, tenant_id, role, name);
         plain = std::move(key->plain);
         return caf::error{};
       } catch (const pqxx::foreign_key_violation&) {
@@ -310,14 +311,46 @@ pg_store::authenticate(const std::string& plain_key) {
                                "where prefix = $1 and revoked_at is null",
                                *prefix);
     if (!rows.empty()
-        && api_key_matches(plain_key, rows[0][0].as<std::string>()))
+        && api_key_matches(plain_key, rows[0][0].as<std::string>())) {
       result = principal{rows[0][1].as<std::string>(),
                          rows[0][2].as<std::string>(), *prefix};
+      // When it was last used, to the minute: one write a minute per key,
+      // not one per lookup.
+      tx.exec_params("update api_keys set last_used_at = now() "
+                     "where prefix = $1 and (last_used_at is null or "
+                     "last_used_at < now() - interval '1 minute')",
+                     *prefix);
+    }
     return caf::error{};
   });
   if (err)
     return err;
   return result;
+}
+
+caf::expected<std::vector<api_key_info>>
+pg_store::list_api_keys(const std::string& tenant_id) {
+  std::vector<api_key_info> out;
+  auto err = run("list_api_keys", [&](pqxx::connection& conn) {
+    out.clear();
+    detail::check_no_nul(tenant_id);
+    pqxx::nontransaction tx{conn};
+    auto rows = tx.exec_params(
+      "select prefix, name, tenant_id, role, sb_ts_to_us(created_at), "
+      "coalesce(sb_ts_to_us(last_used_at), 0), "
+      "coalesce(sb_ts_to_us(revoked_at), 0) from api_keys "
+      "where $1 = '' or tenant_id = $1 order by created_at desc, prefix",
+      tenant_id);
+    for (const auto& row : rows)
+      out.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
+                     row[2].as<std::string>(), row[3].as<std::string>(),
+                     row[4].as<std::int64_t>(), row[5].as<std::int64_t>(),
+                     row[6].as<std::int64_t>()});
+    return caf::error{};
+  });
+  if (err)
+    return err;
+  return out;
 }
 
 caf::expected<bool> pg_store::revoke_api_key(const std::string& key_prefix) {

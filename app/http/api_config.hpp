@@ -65,9 +65,10 @@ struct api_config {
   health_probe probe;                    ///< optional: always ok if empty
   /// The live view's changes (`/v1/live`); not owned. Null: 503.
   live_hub* live = nullptr;
-  /// How long a successful key lookup is trusted (a revoked key keeps
-  /// working for up to this long).
-  std::chrono::milliseconds auth_cache_ttl = std::chrono::seconds{10};
+  /// How long a successful key lookup is trusted: a revoked key keeps
+  /// working on a node for up to this long (one lookup per key and second
+  /// costs the database nothing).
+  std::chrono::milliseconds auth_cache_ttl = std::chrono::seconds{1};
 };
 
 } // namespace sb::app::http

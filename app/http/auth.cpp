@@ -76,7 +76,21 @@ auth_result authenticate(api_context& ctx, std::string_view authorization) {
 }
 
 bool may_ingest(const db::principal& who) {
+  return who.role == "admin" || who.role == "ingest";
+}
+
+bool may_read(const db::principal& who) {
+  return who.role == "admin" || who.role == "viewer";
+}
+
+bool is_admin(const db::principal& who) {
   return who.role == "admin";
+}
+
+reply forbidden(const db::principal& who, std::string_view what) {
+  return error_reply(403, "forbidden",
+                     "a key of role '" + who.role + "' may not "
+                       + std::string{what});
 }
 
 } // namespace sb::app::http

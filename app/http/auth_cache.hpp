@@ -3,7 +3,7 @@
 // Recently authenticated API keys, so that not every request costs a
 // database round trip. Entries are keyed by the SHA-256 of the key (the
 // plain key is not kept) and trusted for a fixed time: a key revoked in the
-// database keeps working here for up to that long (10 s by default).
+// database keeps working here for up to that long (1 s by default).
 // Failed lookups are not cached, so a new key works at once.
 
 #include "switchboard/db/records.hpp"

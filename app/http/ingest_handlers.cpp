@@ -84,8 +84,7 @@ std::optional<reply> admit(api_context& ctx, const request_view& req,
   if (!auth.who)
     return std::move(auth.failure);
   if (!may_ingest(*auth.who))
-    return error_reply(403, "forbidden",
-                       "role '" + auth.who->role + "' may not ingest");
+    return forbidden(*auth.who, "ingest");
   if (auto bad = read_params(req.query, known, params))
     return bad;
   if (req.body.empty())

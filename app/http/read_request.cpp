@@ -11,6 +11,10 @@ read_request admit_read(api_context& ctx, const request_view& req) {
     out.refusal = std::move(auth.failure);
     return out;
   }
+  if (!may_read(*auth.who)) {
+    out.refusal = forbidden(*auth.who, "read conversations or analytics");
+    return out;
+  }
   std::string error;
   if (!parse_query(req.query, out.params, error)) {
     out.refusal = error_reply(400, "invalid_query", error);

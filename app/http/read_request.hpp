@@ -1,8 +1,8 @@
 #pragma once
 
-// The first steps of every read endpoint: who is calling (any role may
-// read) and the parsed query string, or the reply that refuses the request
-// (401, 503, 400 `invalid_query`).
+// The first steps of every read endpoint: who is calling (admin and viewer
+// keys read; an ingest key gets 403) and the parsed query string, or the
+// reply that refuses the request (401, 403, 503, 400 `invalid_query`).
 
 #include "http/api_context.hpp"
 #include "http/query.hpp"

@@ -293,8 +293,8 @@ inline void api_keys_authenticate(store& s) {
   REQUIRE(again);
   CHECK_FALSE(*again);
   REQUIRE(s.ensure_tenant("globex"));
-  auto admin = s.create_api_key("acme", "admin");
-  auto viewer = s.create_api_key("globex", "viewer");
+  auto admin = s.create_api_key("acme", "admin", "deploy bot");
+  auto viewer = s.create_api_key("globex", "viewer", "");
   REQUIRE(admin);
   REQUIRE(viewer);
   CHECK(admin->rfind("sb_", 0) == 0);
@@ -322,8 +322,8 @@ inline void api_keys_authenticate(store& s) {
   }
   // Invalid requests.
   CHECK(
-    is(s.create_api_key("acme", "root").error(), db_errc::invalid_argument));
-  CHECK(is(s.create_api_key("initech", "admin").error(),
+    is(s.create_api_key("acme", "root", "").error(), db_errc::invalid_argument));
+  CHECK(is(s.create_api_key("initech", "admin", "").error(),
            db_errc::invalid_argument));
   CHECK(is(s.ensure_tenant("").error(), db_errc::invalid_argument));
   // Revocation.

@@ -40,7 +40,7 @@ parse_api_key_prefix(std::string_view plain_key);
 [[nodiscard]] bool api_key_matches(std::string_view plain_key,
                                    std::string_view stored_hash);
 
-/// admin or viewer.
+/// admin, viewer or ingest.
 [[nodiscard]] bool valid_role(std::string_view role);
 
 } // namespace sb::db

@@ -39,7 +39,8 @@ public:
   caf::expected<bool> ensure_tenant(const std::string& tenant_id) override;
 
   caf::expected<std::string> create_api_key(const std::string& tenant_id,
-                                            const std::string& role) override;
+                                            const std::string& role,
+                                            const std::string& name) override;
 
   caf::expected<std::optional<principal>>
   authenticate(const std::string& plain_key) override;

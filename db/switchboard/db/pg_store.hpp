@@ -90,12 +90,16 @@ public:
   caf::expected<bool> ensure_tenant(const std::string& tenant_id) override;
 
   caf::expected<std::string> create_api_key(const std::string& tenant_id,
-                                            const std::string& role) override;
+                                            const std::string& role,
+                                            const std::string& name) override;
 
   caf::expected<std::optional<principal>>
   authenticate(const std::string& plain_key) override;
 
   caf::expected<bool> revoke_api_key(const std::string& key_prefix) override;
+
+  caf::expected<std::vector<api_key_info>>
+  list_api_keys(const std::string& tenant_id) override;
 
   /// The backend's process id, or 0 while disconnected (for tests that
   /// terminate the backend).

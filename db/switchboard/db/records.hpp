@@ -176,9 +176,20 @@ struct projection_batch {
 };
 
 /// An API key's owner.
+/// An API key as `switchboard keys list` shows it: never its secret.
+struct api_key_info {
+  std::string prefix;
+  std::string name;
+  std::string tenant_id;
+  std::string role;
+  std::int64_t created_at = 0;   ///< µs
+  std::int64_t last_used_at = 0; ///< µs; 0: never (updated once a minute)
+  std::int64_t revoked_at = 0;   ///< µs; 0: live
+};
+
 struct principal {
   std::string tenant_id;
-  std::string role; ///< admin or viewer
+  std::string role; ///< admin, viewer or ingest
   std::string key_prefix;
 };
 

@@ -162,13 +162,24 @@ public:
   /// Creates the tenant if missing; true if it was created now.
   virtual caf::expected<bool> ensure_tenant(const std::string& tenant_id) = 0;
 
-  /// Creates a key and returns it in plain text (stored hashed only).
+  /// Creates a key (role admin, viewer or ingest; `name` for people, may
+  /// be empty) and returns it in plain text (stored hashed only).
   virtual caf::expected<std::string>
-  create_api_key(const std::string& tenant_id, const std::string& role) = 0;
+  create_api_key(const std::string& tenant_id, const std::string& role,
+                 const std::string& name) = 0;
 
   /// The owner of a plain key, or nullopt if no such key.
   virtual caf::expected<std::optional<principal>>
   authenticate(const std::string& plain_key) = 0;
+
+  /// The keys of `tenant_id` (every tenant's if empty), newest first,
+  /// never their secrets (default: not supported; pg_store implements it).
+  virtual caf::expected<std::vector<api_key_info>>
+  list_api_keys(const std::string& tenant_id) {
+    return make_error(db_errc::invalid_argument,
+                      "list_api_keys: not supported by this store ("
+                        + tenant_id + ")");
+  }
 
   /// Revokes the key with this prefix; true if a live key was revoked now.
   /// Added after the first version of this interface: the default answers

@@ -61,7 +61,7 @@ TEST_CASE("pg_store: keys are stored hashed, never in plain text") {
   auto url = migrated_url();
   auto s = connect(url);
   REQUIRE(s->ensure_tenant("acme"));
-  auto key = s->create_api_key("acme", "viewer");
+  auto key = s->create_api_key("acme", "viewer", "");
   REQUIRE(key);
   auto prefix = key->substr(3, 8);
   CHECK(sql_value(url, "select hash from api_keys")

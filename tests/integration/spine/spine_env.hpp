@@ -84,8 +84,11 @@ public:
     return node_.log_tail(max_bytes);
   }
 
-private:
+  /// Runs `switchboard <args>`; its output (the line starting "sb_" if
+  /// there is one). Throws if it fails.
   std::string run_cli(const std::vector<std::string>& args);
+
+private:
 
   spine_options options_;
   nats_server nats_;

@@ -104,6 +104,7 @@ caf::expected<bool> fake_store::ensure_tenant(const std::string&) {
 }
 
 caf::expected<std::string> fake_store::create_api_key(const std::string&,
+                                                      const std::string&,
                                                       const std::string&) {
   return db::make_error(db::db_errc::invalid_argument, "not in the fake");
 }

@@ -79,6 +79,7 @@ public:
   transcript(const std::string& tenant_id, const std::string& id) override;
   caf::expected<bool> ensure_tenant(const std::string&) override;
   caf::expected<std::string> create_api_key(const std::string&,
+                                            const std::string&,
                                             const std::string&) override;
   caf::expected<std::optional<db::principal>>
   authenticate(const std::string& plain_key) override;
