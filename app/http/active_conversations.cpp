@@ -36,10 +36,8 @@ reply handle_active_conversations(api_context& ctx, const request_view& req) {
     return store_error_reply(err);
   auto live = store->list_active_calls(in.who.tenant_id,
                                        static_cast<std::size_t>(limit));
-  if (!live) {
-    store.observe(live.error());
-    return store_error_reply(live.error());
-  }
+  if (!live)
+    return failed_store_call(store, live.error());
   auto items = nlohmann::json::array();
   for (const auto& c : live->items)
     items.push_back(live_call_json(c));

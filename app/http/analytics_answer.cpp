@@ -11,10 +11,8 @@ reply answer_analytics(api_context& ctx, const std::string& tenant_id,
   if (!store)
     return store_error_reply(err);
   auto stamp = ctx.analytics.stamp(*store.operator->(), err);
-  if (!stamp) {
-    store.observe(err);
-    return store_error_reply(err);
-  }
+  if (!stamp)
+    return failed_store_call(store, err);
   // The tenant's length first: no tenant id can make another's key.
   auto key = std::to_string(tenant_id.size()) + ':' + tenant_id + ' '
              + std::string{endpoint} + ' ' + request_key;
@@ -25,10 +23,8 @@ reply answer_analytics(api_context& ctx, const std::string& tenant_id,
     return out;
   }
   auto body = compute(*store.operator->());
-  if (!body) {
-    store.observe(body.error());
-    return store_error_reply(body.error());
-  }
+  if (!body)
+    return failed_store_call(store, body.error());
   out.serialized = std::make_shared<const std::string>(to_body(*body));
   ctx.analytics.put(key, std::move(*stamp), out.serialized);
   out.headers.emplace_back("X-Switchboard-Cache", "miss");

@@ -62,8 +62,7 @@ auth_result authenticate(api_context& ctx, std::string_view authorization) {
   }
   auto found = store->authenticate(std::string{key});
   if (!found) {
-    store.observe(found.error());
-    result.failure = store_error_reply(found.error());
+    result.failure = failed_store_call(store, found.error());
     return result;
   }
   if (!*found) {

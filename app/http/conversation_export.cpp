@@ -145,10 +145,8 @@ reply handle_conversation_export(api_context& ctx, const request_view& req) {
   if (!*store)
     return store_error_reply(err);
   auto first = (*store)->list_conversations(in.who.tenant_id, q);
-  if (!first) {
-    store->observe(first.error());
-    return store_error_reply(first.error());
-  }
+  if (!first)
+    return failed_store_call(*store, first.error());
   reply out;
   out.content_type = csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
   out.headers.emplace_back("Content-Disposition",

@@ -117,10 +117,8 @@ reply with_conversation(api_context& ctx, const request_view& req,
   if (!store)
     return store_error_reply(err);
   auto found = store->find_session(who.tenant_id, req.id);
-  if (!found) {
-    store.observe(found.error());
-    return store_error_reply(found.error());
-  }
+  if (!found)
+    return failed_store_call(store, found.error());
   if (!*found)
     return not_found(req.id);
   return then(who, store, **found);
@@ -144,10 +142,8 @@ reply handle_transcript(api_context& ctx, const request_view& req) {
     [&req](const db::principal& who, store_lease& store,
            const db::session_record&) {
       auto turns = store->transcript(who.tenant_id, req.id);
-      if (!turns) {
-        store.observe(turns.error());
-        return store_error_reply(turns.error());
-      }
+      if (!turns)
+        return failed_store_call(store, turns.error());
       auto items = nlohmann::json::array();
       for (const auto& t : *turns)
         items.push_back(turn_json(t));
@@ -175,10 +171,8 @@ reply handle_trace(api_context& ctx, const request_view& req) {
     [&req](const db::principal& who, store_lease& store,
            const db::session_record& found) {
       auto rows = store->call_trace(who.tenant_id, req.id, found.started_at);
-      if (!rows) {
-        store.observe(rows.error());
-        return store_error_reply(rows.error());
-      }
+      if (!rows)
+        return failed_store_call(store, rows.error());
       auto items = nlohmann::json::array();
       for (const auto& t : *rows)
         items.push_back(trace_json(t));
@@ -194,10 +188,8 @@ reply handle_audio(api_context& ctx, const request_view& req) {
     [&req](const db::principal& who, store_lease& store,
            const db::session_record& found) {
       auto rows = store->call_trace(who.tenant_id, req.id, found.started_at);
-      if (!rows) {
-        store.observe(rows.error());
-        return store_error_reply(rows.error());
-      }
+      if (!rows)
+        return failed_store_call(store, rows.error());
       // The last recording reported wins (a provider may send a better one).
       const db::trace_record* recording = nullptr;
       for (const auto& t : *rows)

@@ -211,10 +211,8 @@ reply handle_conversation_list(api_context& ctx, const request_view& req) {
   }
 
   auto page = store->list_conversations(in.who.tenant_id, q);
-  if (!page) {
-    store.observe(page.error());
-    return store_error_reply(page.error());
-  }
+  if (!page)
+    return failed_store_call(store, page.error());
   auto items = nlohmann::json::array();
   for (const auto& s : page->items)
     items.push_back(conversation_json(s));

@@ -82,4 +82,9 @@ reply store_error_reply(const caf::error& err) {
   return error_reply(500, "internal", "the database rejected the request");
 }
 
+reply failed_store_call(store_lease& store, const caf::error& err) {
+  store.observe(err);
+  return store_error_reply(err);
+}
+
 } // namespace sb::app::http

@@ -74,4 +74,9 @@ private:
 /// cannot be reached, else 500 `internal`. Logs the cause (not the client).
 [[nodiscard]] reply store_error_reply(const caf::error& err);
 
+/// A call on `store` failed: drops the store if its connection is gone
+/// (store_lease::observe), then answers as store_error_reply does.
+[[nodiscard]] reply failed_store_call(store_lease& store,
+                                      const caf::error& err);
+
 } // namespace sb::app::http
